@@ -1,0 +1,4 @@
+#ifndef SECONDLINE_CLEPTONICA_SHIM_H
+#define SECONDLINE_CLEPTONICA_SHIM_H
+#include <leptonica/allheaders.h>
+#endif
