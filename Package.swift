@@ -30,7 +30,7 @@ let package = Package(
         ),
         .target(name: "SecondLineRules", dependencies: ["SecondLineModel"]),
         .target(name: "SecondLineOCR", dependencies: ["CTesseract", "CLeptonica"]),
-        .target(name: "SecondLineForm", dependencies: ["SecondLineModel", "SecondLineRules", "SecondLineOCR"]),
+        .target(name: "SecondLineForm", dependencies: ["SecondLineModel", "SecondLineRules", "SecondLineOCR", "CLeptonica", "CTesseract"]),
         .target(
             name: "SecondLineIngest",
             dependencies: ["SecondLineModel", "SecondLineRules", "SecondLineForm", .product(name: "GRDB", package: "GRDB.swift")]
@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // OCR soak/benchmark driver used by scripts/ocr-soak.sh and scripts/ocr-benchmark.sh (issue 3).
+        .executableTarget(name: "ocr-soak", dependencies: ["SecondLineOCR"]),
         .testTarget(name: "SecondLineModelTests", dependencies: ["SecondLineModel"]),
         .testTarget(name: "SecondLineRulesTests", dependencies: ["SecondLineRules", "SecondLineModel"]),
         .testTarget(name: "SecondLineOCRTests", dependencies: ["SecondLineOCR"]),
