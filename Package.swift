@@ -44,6 +44,8 @@ let package = Package(
         ),
         // OCR soak/benchmark driver used by scripts/ocr-soak.sh and scripts/ocr-benchmark.sh (issue 3).
         .executableTarget(name: "ocr-soak", dependencies: ["SecondLineOCR"]),
+        // Bulk validation timing used by scripts/validate-benchmark.sh.
+        .executableTarget(name: "validate-benchmark", dependencies: ["SecondLineModel", "SecondLineRules"]),
         .testTarget(name: "SecondLineModelTests", dependencies: ["SecondLineModel"]),
         .testTarget(name: "SecondLineRulesTests", dependencies: ["SecondLineRules", "SecondLineModel"]),
         .testTarget(name: "SecondLineOCRTests", dependencies: ["SecondLineOCR"]),

@@ -1,6 +1,24 @@
 import Foundation
 
 public enum CodeTableName: String, Sendable, CaseIterable, Hashable {
+    var position: Int {
+        switch self {
+        case .countries: 0
+        case .currencies: 1
+        case .customsOffices: 2
+        case .domesticPorts: 3
+        case .domesticRegions: 4
+        case .dutyModes: 5
+        case .levyNatures: 6
+        case .packageTypes: 7
+        case .ports: 8
+        case .supervisionModes: 9
+        case .transactionModes: 10
+        case .transportModes: 11
+        case .units: 12
+        }
+    }
+
     case countries
     case currencies
     case customsOffices = "customs-offices"
@@ -18,7 +36,7 @@ public enum CodeTableName: String, Sendable, CaseIterable, Hashable {
 
 /// One code table: code → printed name and back. A partial table only lists common codes,
 /// so a code missing from it is a warning, not an error.
-public struct CodeTable: Sendable {
+public final class CodeTable: Sendable {
     public let name: CodeTableName
     public let isComplete: Bool
     public let entries: [Entry]
@@ -53,14 +71,17 @@ public struct CodeTable: Sendable {
 
 /// The bundled code tables (copies of the customs code lists, kept as CSV data files).
 public struct CodeTables: Sendable {
-    private let tables: [CodeTableName: CodeTable]
+    /// Indexed by the position of the name in `CodeTableName.allCases`: rules look tables up per item.
+    private let tables: [CodeTable]
 
     public init(tables: [CodeTable]) {
-        self.tables = Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0) })
+        self.tables = CodeTableName.allCases.map { name in
+            tables.first { $0.name == name } ?? CodeTable(name: name, isComplete: false, entries: [])
+        }
     }
 
     public subscript(_ name: CodeTableName) -> CodeTable {
-        tables[name] ?? CodeTable(name: name, isComplete: false, entries: [])
+        tables[name.position]
     }
 
     public static let bundled: CodeTables = {

@@ -40,7 +40,7 @@ public enum DecMessageXML {
             }
         }
         func text(_ key: String) -> JSONValue? {
-            guard let value = h[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+            guard let value = h[key]?.trimmedWhitespace, !value.isEmpty else { return nil }
             return .string(value)
         }
         var m: [(String, JSONValue)] = []
@@ -56,8 +56,8 @@ public enum DecMessageXML {
             return .string(day)
         }
 
-        let ieFlag = h["IEFlag"]?.trimmingCharacters(in: .whitespaces).uppercased()
-        let billType = h["BillType"]?.trimmingCharacters(in: .whitespaces)
+        let ieFlag = h["IEFlag"]?.trimmedWhitespace.uppercased()
+        let billType = h["BillType"]?.trimmedWhitespace
         let isRecordList = billType == "3" || billType == "4"
         let isImport: Bool? = ieFlag == "I" ? true : ieFlag == "E" ? false : nil
         if let isImport {
@@ -104,15 +104,15 @@ public enum DecMessageXML {
             }
             if !list.isEmpty { put("attachedDocuments", .array(list)) }
         }
-        let marks = [h["MarkNo"], h["NoteS"]].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        let marks = [h["MarkNo"], h["NoteS"]].compactMap { $0?.trimmedWhitespace }.filter { !$0.isEmpty }
         if !marks.isEmpty { put("marksAndRemarks", .string(marks.joined(separator: " "))) }
-        if let promises = h["PromiseItmes"]?.trimmingCharacters(in: .whitespaces) {
+        if let promises = h["PromiseItmes"]?.trimmedWhitespace {
             let flags = Array(promises)
             for (index, key) in ["specialRelationship", "priceInfluence", "royaltyPayment"].enumerated() where index < flags.count {
                 if flags[index] == "1" { put(key, .bool(true)) } else if flags[index] == "0" { put(key, .bool(false)) }
             }
         }
-        if let flag = h["SelfAssessment"]?.trimmingCharacters(in: .whitespaces) {
+        if let flag = h["SelfAssessment"]?.trimmedWhitespace {
             if flag == "1" { put("selfAssessment", .bool(true)) } else if flag == "0" { put("selfAssessment", .bool(false)) }
         }
         put("declarantName", text("DeclarantName"))
@@ -129,7 +129,7 @@ public enum DecMessageXML {
             }
             preserved.itemElements.append(extras)
             func t(_ key: String) -> JSONValue? {
-                guard let value = l[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+                guard let value = l[key]?.trimmedWhitespace, !value.isEmpty else { return nil }
                 return .string(value)
             }
             var item: [(String, JSONValue)] = []
@@ -281,6 +281,11 @@ public enum ElectronicInput {
 
     /// Reads a file with a size cap checked before loading it.
     public static func read(path: String, maximumBytes: Int = defaultMaximumBytes) throws(InputError) -> DecodedDeclaration {
+        try decode(readData(path: path, maximumBytes: maximumBytes))
+    }
+
+    /// The bytes of a file, refusing folders and files above the cap before loading them.
+    public static func readData(path: String, maximumBytes: Int = defaultMaximumBytes) throws(InputError) -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .unreadable("no such file")
@@ -294,6 +299,6 @@ public enum ElectronicInput {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw .unreadable(error.localizedDescription) }
         if data.count > maximumBytes { throw .tooLarge(bytes: data.count, limit: maximumBytes) }
-        return try decode(data)
+        return data
     }
 }

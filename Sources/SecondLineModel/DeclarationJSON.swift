@@ -265,9 +265,12 @@ final class FieldReader {
     }
 
     func present(_ o: JSONValue, _ key: String) -> JSONValue? {
-        guard let v = o[key] else { return nil }
-        if case .null = v { return nil }
-        return v
+        guard case .object(let members) = o else { return nil }
+        for (k, v) in members where k == key {
+            if case .null = v { return nil }
+            return v
+        }
+        return nil
     }
 
     /// Text fields; numbers are taken as their text (a code written as 2201), blank text is absent.
@@ -275,7 +278,7 @@ final class FieldReader {
         guard let v = present(o, key) else { return nil }
         switch v {
         case .string(let s):
-            let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = s.trimmedWhitespace
             return trimmed.isEmpty ? nil : trimmed
         case .number(let n): return n
         default: throw .wrongType(path: prefix + key, expected: "text", found: v.typeName)
@@ -328,7 +331,7 @@ final class FieldReader {
         switch v {
         case .bool(let b): return b
         case .string(let s):
-            switch s.trimmingCharacters(in: .whitespaces) {
+            switch s.trimmedWhitespace {
             case "是", "true", "1", "Y", "y": return true
             case "否", "false", "0", "N", "n": return false
             case "": return nil

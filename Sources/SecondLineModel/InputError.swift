@@ -53,7 +53,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
             if index < 3, b == 0xEF || b == 0xBB || b == 0xBF { continue }
             switch b {
             case 0x20, 0x09, 0x0A, 0x0D: continue
-            case UInt8(ascii: "{"): return .json
+            case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
             case UInt8(ascii: "<"): return .xml
             default: return nil
             }

@@ -219,7 +219,7 @@ public enum XMLReader {
                 while position < bytes.count, bytes[position] != UInt8(ascii: "<") { position += 1 }
                 text += try decodeText(bytes[start..<position], offset: start)
             }
-            node.text = node.children.isEmpty ? text.trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            node.text = node.children.isEmpty ? text.trimmedWhitespace : ""
             return node
         }
 

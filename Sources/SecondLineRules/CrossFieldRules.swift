@@ -24,7 +24,7 @@ public struct ItemTotalRule: Rule {
         var list = FindingList(id)
         for (i, item) in d.items.enumerated() {
             guard let quantity = item.declaredQuantity?.value, let price = item.unitPrice, let total = item.totalPrice else { continue }
-            let fields = ["items[\(i)].totalPrice", "items[\(i)].unitPrice", "items[\(i)].declaredQuantity.value"]
+            var fields: [String] { ["items[\(i)].totalPrice", "items[\(i)].unitPrice", "items[\(i)].declaredQuantity.value"] }
             guard let product = quantity.multiplied(by: price)?.rounded(toPlaces: 2),
                   let difference = total.subtracting(product)?.magnitude else {
                 list.error(fields, "item \(i + 1): quantity × unit price is too large to check")

@@ -7,62 +7,65 @@ public struct RequiredFieldsRule: Rule {
 
     public func check(_ d: Declaration, context: RuleContext) -> [Finding] {
         var list = FindingList(id)
-        func need(_ value: Any?, _ path: String, _ label: String) {
-            if value == nil { list.error([path], "\(label) is missing; it is required") }
+        // Paths and labels are built only when a field is missing: this runs for every item.
+        func need(_ present: Bool, _ path: @autoclosure () -> String, _ label: @autoclosure () -> String) {
+            if !present { list.error([path()], "\(label()) is missing; it is required") }
         }
         func needParty(_ party: Party?, _ path: String, _ label: String) {
             guard let party else { return list.error([path], "\(label) is missing; it is required") }
-            need(party.name, path + ".name", "the name of \(label)")
-            need(party.uscc, path + ".uscc", "the unified social credit code of \(label)")
+            need(party.name != nil, path + ".name", "the name of \(label)")
+            need(party.uscc != nil, path + ".uscc", "the unified social credit code of \(label)")
         }
-        need(d.formType, "formType", "the form type")
+        need(d.formType != nil, "formType", "the form type")
         needParty(d.domesticParty, "domesticParty", d.isImport == false ? "the domestic consignor (境内发货人)" : "the domestic consignee (境内收货人)")
-        need(d.customsPort, "customsPort", "the customs port (关别)")
-        need(d.declarationDate, "declarationDate", "the declaration date (申报日期)")
+        need(d.customsPort != nil, "customsPort", "the customs port (关别)")
+        need(d.declarationDate != nil, "declarationDate", "the declaration date (申报日期)")
         if let overseas = d.overseasParty {
-            need(overseas.name, "overseasParty.name", "the overseas party's name")
+            need(overseas.name != nil, "overseasParty.name", "the overseas party's name")
         } else {
-            need(nil, "overseasParty", "the overseas party")
+            need(false, "overseasParty", "the overseas party")
         }
-        need(d.transportMode, "transportMode", "the transport mode (运输方式)")
+        need(d.transportMode != nil, "transportMode", "the transport mode (运输方式)")
         needParty(d.endUser, "endUser", d.isImport == false ? "the producing/selling unit (生产销售单位)" : "the consuming unit (消费使用单位)")
-        need(d.supervisionMode, "supervisionMode", "the supervision mode (监管方式)")
+        need(d.supervisionMode != nil, "supervisionMode", "the supervision mode (监管方式)")
         if d.isImport == true {
-            need(d.levyNature, "levyNature", "the levy nature (征免性质)")
-            need(d.departureCountry, "departureCountry", "the country of departure (启运国)")
-            need(d.ieDate, "ieDate", "the import date (进口日期)")
+            need(d.levyNature != nil, "levyNature", "the levy nature (征免性质)")
+            need(d.departureCountry != nil, "departureCountry", "the country of departure (启运国)")
+            need(d.ieDate != nil, "ieDate", "the import date (进口日期)")
         } else if d.isImport == false {
-            need(d.arrivalCountry, "arrivalCountry", "the country of arrival (运抵国)")
+            need(d.arrivalCountry != nil, "arrivalCountry", "the country of arrival (运抵国)")
         }
-        need(d.tradeCountry, "tradeCountry", "the trading country (贸易国)")
-        need(d.packageType, "packageType", "the package type (包装种类)")
-        need(d.packageCount, "packageCount", "the number of packages (件数)")
-        need(d.grossWeightKg, "grossWeightKg", "the gross weight (毛重)")
-        need(d.netWeightKg, "netWeightKg", "the net weight (净重)")
-        need(d.transactionMode, "transactionMode", "the transaction mode (成交方式)")
+        need(d.tradeCountry != nil, "tradeCountry", "the trading country (贸易国)")
+        need(d.packageType != nil, "packageType", "the package type (包装种类)")
+        need(d.packageCount != nil, "packageCount", "the number of packages (件数)")
+        need(d.grossWeightKg != nil, "grossWeightKg", "the gross weight (毛重)")
+        need(d.netWeightKg != nil, "netWeightKg", "the net weight (净重)")
+        need(d.transactionMode != nil, "transactionMode", "the transaction mode (成交方式)")
         needParty(d.declaringUnit, "declaringUnit", "the declaring unit (申报单位)")
         if d.items.isEmpty { list.error(["items"], "the declaration has no items; at least one is required") }
         for (i, item) in d.items.enumerated() {
-            let p = "items[\(i)]."
-            let n = "item \(item.itemNumber.map(String.init) ?? String(i + 1))"
-            need(item.itemNumber, p + "itemNumber", "\(n): the item number (项号)")
-            need(item.hsCode, p + "hsCode", "\(n): the HS code (商品编号)")
-            need(item.name, p + "name", "\(n): the goods name (商品名称)")
-            for (key, quantity, label) in [("legalQuantity", item.legalQuantity, "legal quantity"), ("declaredQuantity", item.declaredQuantity, "declared quantity")] {
+            var p: String { "items[\(i)]." }
+            var n: String { "item \(item.itemNumber.map(String.init) ?? String(i + 1))" }
+            need(item.itemNumber != nil, p + "itemNumber", "\(n): the item number (项号)")
+            need(item.hsCode != nil, p + "hsCode", "\(n): the HS code (商品编号)")
+            need(item.name != nil, p + "name", "\(n): the goods name (商品名称)")
+            func needQuantity(_ quantity: Quantity?, _ key: String, _ label: String) {
                 if let quantity {
-                    need(quantity.value, p + key + ".value", "\(n): the \(label)")
-                    need(quantity.unit, p + key + ".unit", "\(n): the unit of the \(label)")
+                    need(quantity.value != nil, p + key + ".value", "\(n): the \(label)")
+                    need(quantity.unit != nil, p + key + ".unit", "\(n): the unit of the \(label)")
                 } else {
-                    need(nil, p + key, "\(n): the \(label)")
+                    need(false, p + key, "\(n): the \(label)")
                 }
             }
-            need(item.unitPrice, p + "unitPrice", "\(n): the unit price (单价)")
-            need(item.totalPrice, p + "totalPrice", "\(n): the total price (总价)")
-            need(item.currency, p + "currency", "\(n): the currency (币制)")
-            need(item.originCountry, p + "originCountry", "\(n): the country of origin (原产国)")
-            need(item.destinationCountry, p + "destinationCountry", "\(n): the final destination country (最终目的国)")
-            need(item.domesticRegion, p + "domesticRegion", "\(n): the domestic region (境内目的地/货源地)")
-            need(item.dutyMode, p + "dutyMode", "\(n): the duty mode (征免)")
+            needQuantity(item.legalQuantity, "legalQuantity", "legal quantity")
+            needQuantity(item.declaredQuantity, "declaredQuantity", "declared quantity")
+            need(item.unitPrice != nil, p + "unitPrice", "\(n): the unit price (单价)")
+            need(item.totalPrice != nil, p + "totalPrice", "\(n): the total price (总价)")
+            need(item.currency != nil, p + "currency", "\(n): the currency (币制)")
+            need(item.originCountry != nil, p + "originCountry", "\(n): the country of origin (原产国)")
+            need(item.destinationCountry != nil, p + "destinationCountry", "\(n): the final destination country (最终目的国)")
+            need(item.domesticRegion != nil, p + "domesticRegion", "\(n): the domestic region (境内目的地/货源地)")
+            need(item.dutyMode != nil, p + "dutyMode", "\(n): the duty mode (征免)")
         }
         return list.findings
     }
@@ -91,9 +94,9 @@ public struct PatternRule: Rule {
 
     public func check(_ d: Declaration, context: RuleContext) -> [Finding] {
         var list = FindingList(id)
-        func check(_ value: String?, _ path: String, _ ok: (String) -> Bool, _ expected: String) {
+        func check(_ value: String?, _ path: @autoclosure () -> String, _ ok: (String) -> Bool, _ expected: String) {
             guard let value, !ok(value) else { return }
-            list.error([path], "\"\(value)\" is not \(expected)")
+            list.error([path()], "\"\(value)\" is not \(expected)")
         }
         check(d.customsNumber, "customsNumber", { Shape.digits($0, 18) }, "a customs number of 18 digits")
         check(d.preEntryNumber, "preEntryNumber", { Shape.upperAlnum($0, 18) }, "a pre-entry number of 18 digits or capital letters")
@@ -127,7 +130,7 @@ public struct PatternRule: Rule {
             check(charge.currency, path + ".currency", { Shape.upperLetters($0, 3) }, "a currency code of 3 capital letters")
         }
         for (i, item) in d.items.enumerated() {
-            let p = "items[\(i)]."
+            var p: String { "items[\(i)]." }
             check(item.hsCode, p + "hsCode", { Shape.digits($0, 10) }, "an HS code of 10 digits")
             check(item.domesticRegion, p + "domesticRegion", { Shape.digits($0, 5) }, "a domestic region code of 5 digits")
             check(item.currency, p + "currency", { Shape.upperLetters($0, 3) }, "a currency code of 3 capital letters")
@@ -140,11 +143,14 @@ public struct PatternRule: Rule {
             if let number = item.recordItemNumber, number < 1 {
                 list.error([p + "recordItemNumber"], "the manual item number \(number) must be 1 or more")
             }
-            for (q, key) in [(item.legalQuantity, "legalQuantity"), (item.secondQuantity, "secondQuantity"), (item.declaredQuantity, "declaredQuantity")] {
+            func nonNegative(_ q: Quantity?, _ key: String) {
                 if let value = q?.value, value.isNegative {
                     list.error([p + key + ".value"], "the quantity \(value) must not be negative")
                 }
             }
+            nonNegative(item.legalQuantity, "legalQuantity")
+            nonNegative(item.secondQuantity, "secondQuantity")
+            nonNegative(item.declaredQuantity, "declaredQuantity")
         }
         return list.findings
     }
@@ -158,7 +164,8 @@ public struct LengthRule: Rule {
     public func check(_ d: Declaration, context: RuleContext) -> [Finding] {
         var list = FindingList(id)
         func limit(_ value: String?, _ path: String, _ maximum: Int, _ label: String) {
-            guard let value else { return }
+            // Characters never outnumber UTF-8 bytes; counting graphemes is only needed near the limit.
+            guard let value, value.utf8.count > maximum else { return }
             let count = value.count
             if count > maximum { list.error([path], "\(label) has \(count) characters; at most \(maximum) are allowed") }
         }
@@ -172,6 +179,7 @@ public struct LengthRule: Rule {
         limit(d.goodsLocation, "goodsLocation", 100, "the goods location")
         limit(d.marksAndRemarks, "marksAndRemarks", 400, "the marks and remarks")
         for (i, item) in d.items.enumerated() {
+            guard (item.name?.utf8.count ?? 0) + (item.specification?.utf8.count ?? 0) > 256 else { continue }
             let count = (item.name?.count ?? 0) + (item.specification?.count ?? 0)
             if count > 256 {
                 let fields = ["items[\(i)].name"] + (item.specification == nil ? [] : ["items[\(i)].specification"])
@@ -202,10 +210,11 @@ public struct CodeUnknownRule: Rule {
 
     public func check(_ d: Declaration, context: RuleContext) -> [Finding] {
         var list = FindingList(id)
-        func lookup(_ code: String?, _ table: CodeTableName, _ path: String, _ label: String) {
+        func lookup(_ code: String?, _ table: CodeTableName, _ pathText: @autoclosure () -> String, _ label: String) {
             guard let code else { return }
             let t = context.tables[table]
             guard !t.contains(code: code) else { return }
+            let path = pathText()
             if t.isComplete {
                 list.error([path], "\(label) code \"\(code)\" does not exist in the \(table.rawValue) table")
             } else if Self.wellFormed(table, code) {
@@ -230,7 +239,7 @@ public struct CodeUnknownRule: Rule {
             lookup(charge?.currency, .currencies, path + ".currency", "currency")
         }
         for (i, item) in d.items.enumerated() {
-            let p = "items[\(i)]."
+            var p: String { "items[\(i)]." }
             lookup(item.legalQuantity?.unit, .units, p + "legalQuantity.unit", "unit")
             lookup(item.secondQuantity?.unit, .units, p + "secondQuantity.unit", "unit")
             lookup(item.declaredQuantity?.unit, .units, p + "declaredQuantity.unit", "unit")

@@ -24,12 +24,30 @@ public enum USCC {
         return alphabet[(31 - sum % 31) % 31]
     }
 
+    /// Value of each ASCII byte in the alphabet, -1 outside it.
+    static let byteValues: [Int] = {
+        var table = [Int](repeating: -1, count: 128)
+        for (i, c) in alphabet.enumerated() { table[Int(c.asciiValue!)] = i }
+        return table
+    }()
+
     public static func problem(in code: String) -> Problem? {
-        let chars = Array(code)
-        guard chars.count == 18 else { return .length(chars.count) }
-        for (i, c) in chars.enumerated() where values[c] == nil { return .character(c, position: i + 1) }
-        let expected = checkCharacter(for: chars[0..<17].map(String.init).joined())!
-        return chars[17] == expected ? nil : .checkCharacter(found: chars[17], expected: expected)
+        let bytes = Array(code.utf8)
+        guard bytes.count == 18, bytes.allSatisfy({ $0 < 128 }) else {
+            let chars = Array(code)
+            if chars.count != 18 { return .length(chars.count) }
+            for (i, c) in chars.enumerated() where values[c] == nil { return .character(c, position: i + 1) }
+            return nil
+        }
+        var sum = 0
+        for i in 0..<18 {
+            let v = byteValues[Int(bytes[i])]
+            if v < 0 { return .character(Character(Unicode.Scalar(bytes[i])), position: i + 1) }
+            if i < 17 { sum += v * weights[i] }
+        }
+        let expected = alphabet[(31 - sum % 31) % 31]
+        let found = Character(Unicode.Scalar(bytes[17]))
+        return found == expected ? nil : .checkCharacter(found: found, expected: expected)
     }
 
     public static func isValid(_ code: String) -> Bool { problem(in: code) == nil }

@@ -18,6 +18,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Items per declaration (1–50); default: random, mostly short.")
     var items: Int?
 
+    @Flag(help: "Draw the item count uniformly from 1–50 (for benchmarks).")
+    var uniformItems = false
+
     @Option(help: "Form type: import-declaration, export-declaration, import-record-list, export-record-list.")
     var formType: String?
 
@@ -43,7 +46,12 @@ struct GenerateCommand: ParsableCommand {
         if let out { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) }
         for k in 0..<count {
             let s = seed + UInt64(k)
-            let declaration = generator.declaration(seed: s, itemCount: items, formType: formType.flatMap(FormType.init(rawValue:)))
+            var itemCount = items
+            if uniformItems {
+                var rng = SeededRandom(seed: s ^ 0x5EED)
+                itemCount = Int.random(in: 1...50, using: &rng)
+            }
+            let declaration = generator.declaration(seed: s, itemCount: itemCount, formType: formType.flatMap(FormType.init(rawValue:)))
             if let out {
                 let url = URL(fileURLWithPath: out).appendingPathComponent("\(prefix)-\(s).json")
                 try DeclarationJSON.encode(declaration).write(to: url, options: .atomic)

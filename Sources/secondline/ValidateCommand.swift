@@ -22,14 +22,23 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Refuse files larger than this many bytes.")
     var maxBytes = ElectronicInput.defaultMaximumBytes
 
+    @Flag(help: "Each file is JSON Lines: one declaration record per line (reported as FILE:LINE).")
+    var lines = false
+
+    @Flag(help: "Print only the per-file summary line, not each finding (human output).")
+    var summary = false
+
     mutating func run() throws {
         let day = try parseToday(today)
         let engine = RuleEngine()
         var worst = ExitStatus.ok
         var results: [JSONValue] = []
-        for file in files {
+        let started = ContinuousClock.now
+        var count = 0
+        for (file, read) in inputs() {
+            count += 1
             do throws(InputError) {
-                let decoded = try ElectronicInput.read(path: file, maximumBytes: maxBytes)
+                let decoded = try read()
                 let findings = engine.validate(decoded, today: day)
                 let errors = findings.filter { $0.severity == .error }.count
                 if errors > 0 { worst = max(worst, ExitStatus.errorFindings) }
@@ -40,7 +49,7 @@ struct ValidateCommand: ParsableCommand {
                         ("findings", .array(findings.map(\.json))),
                     ]))
                 } else {
-                    Console.out(HumanReport.findings(file: file, findings))
+                    Console.out(HumanReport.findings(file: file, summary ? [] : findings, errors: errors, warnings: findings.count - errors))
                 }
             } catch {
                 worst = ExitStatus.unreadableInput
@@ -52,7 +61,37 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         if json { Console.out(JSONWriter.data(.array(results))) }
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        Console.error("validated \(count) declaration\(count == 1 ? "" : "s") in \(String(format: "%.3f", seconds)) s")
         if worst != ExitStatus.ok { throw ExitCode(worst) }
+    }
+}
+
+extension ValidateCommand {
+    /// Each input with a closure that reads it; JSON Lines files give one input per line.
+    func inputs() -> [(String, () throws(InputError) -> DecodedDeclaration)] {
+        var list: [(String, () throws(InputError) -> DecodedDeclaration)] = []
+        for file in files {
+            let maximum = maxBytes
+            guard lines else {
+                list.append((file, { () throws(InputError) in try ElectronicInput.read(path: file, maximumBytes: maximum) }))
+                continue
+            }
+            do throws(InputError) {
+                let data = try ElectronicInput.readData(path: file, maximumBytes: maximum)
+                var lineNumber = 0
+                for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                    lineNumber += 1
+                    guard line.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) else { continue }
+                    let bytes = Data(line)
+                    list.append(("\(file):\(lineNumber)", { () throws(InputError) in try ElectronicInput.decode(bytes) }))
+                }
+            } catch {
+                list.append((file, { () throws(InputError) in throw error }))
+            }
+        }
+        return list
     }
 }
 
@@ -65,10 +104,8 @@ func parseToday(_ text: String?) throws -> CalendarDate {
 }
 
 enum HumanReport {
-    static func findings(file: String, _ findings: [Finding]) -> String {
-        let errors = findings.filter { $0.severity == .error }.count
-        let warnings = findings.count - errors
-        var out = "\(file): " + (findings.isEmpty ? "valid, no findings" : "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")") + "\n"
+    static func findings(file: String, _ findings: [Finding], errors: Int, warnings: Int) -> String {
+        var out = "\(file): " + (errors + warnings == 0 ? "valid, no findings" : "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")") + "\n"
         for f in findings.sorted(by: { ($0.severity, $0.rule) < ($1.severity, $1.rule) }) {
             let severity = f.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
             out += "  \(severity)\(f.rule)  \(f.fields.joined(separator: ", "))\n      \(f.message)\n"
