@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Our own reader (not JSONSerialization) so that decimals stay exact, errors carry line and
 /// column, non-UTF-8 text is caught, and decoding is fast enough for bulk validation.
-public indirect enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     /// The number's text as written (`1250.10`), never converted to binary floating point.
