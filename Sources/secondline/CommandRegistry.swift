@@ -2,7 +2,7 @@ import ArgumentParser
 
 enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
-        ValidateCommand.self, ConvertCommand.self, SchemaCommand.self, GenerateCommand.self,
-        IngestCommand.self, WatchCommand.self,
+        ScanCommand.self, IngestCommand.self, WatchCommand.self, ValidateCommand.self, ConvertCommand.self,
+        OCRCommand.self, SchemaCommand.self, GenerateCommand.self,
     ]
 }

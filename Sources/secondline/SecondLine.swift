@@ -14,6 +14,7 @@ struct SecondLine: ParsableCommand {
         // Debian's libtesseract uses OpenMP; engines in parallel thrash unless the thread limit is
         // set before the process starts, so we re-execute ourselves with it when it is missing.
         ProcessEnvironment.reexecWithSingleThreadedOpenMPIfNeeded()
+        IngestCommand.readerFactory = { FormReaderFactory() }
         Self.main(nil)
     }
 }

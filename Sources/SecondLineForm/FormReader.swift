@@ -1,0 +1,175 @@
+import Foundation
+import SecondLineModel
+import SecondLineOCR
+import SecondLineRules
+
+/// Settings of a form reader.
+public struct FormReaderOptions: Sendable {
+    /// Tesseract language data directory; nil = `TESSDATA_PREFIX`, then the Debian default.
+    public var tessdataPath: String?
+    /// The day rules such as XF-DATES compare against; nil = today on this machine.
+    public var today: CalendarDate?
+    /// Read item rows (issue 5); when false only header and footer fields are read.
+    public var readItems: Bool
+    public var limits: ImageIntakeLimits
+
+    public init(tessdataPath: String? = nil, today: CalendarDate? = nil, readItems: Bool = true, limits: ImageIntakeLimits = .default) {
+        self.tessdataPath = tessdataPath
+        self.today = today
+        self.readItems = readItems
+        self.limits = limits
+    }
+}
+
+/// Reads scanned paper declarations into result documents. Owns its OCR engines: create one per
+/// worker and do not share it between tasks.
+public final class FormReader {
+    public let options: FormReaderOptions
+    let layout: FormLayout
+    let recognizer: CellRecognizer
+    let orientationEngine: OCREngine
+    let resolver: CodeFieldResolver
+    let rules: RuleEngine
+    let policy = ConfidencePolicy()
+
+    public init(options: FormReaderOptions = FormReaderOptions()) throws {
+        self.options = options
+        layout = try FormLayout.bundled()
+        let tessdata: Tessdata
+        do { tessdata = try Tessdata.locate(explicitPath: options.tessdataPath) } catch {
+            throw FormReadError.engine("\(error)")
+        }
+        recognizer = try CellRecognizer(tessdataDirectory: tessdata.directory)
+        do { orientationEngine = try OCREngine(tessdata: tessdata, languages: "osd") } catch {
+            throw FormReadError.engine("\(error)")
+        }
+        resolver = CodeFieldResolver(tables: .bundled)
+        rules = RuleEngine(tables: .bundled)
+    }
+
+    /// Reads one declaration from one file (all its pages) or from several page files.
+    public func read(files: [URL]) throws -> ResultDocument {
+        guard !files.isEmpty else { throw FormReadError.noInput }
+        var sources: [SourcePage] = []
+        var hashes: [String] = []
+        var readings: [PageReading] = []
+        var rejections: [String] = []
+        for url in files {
+            let path = url.path
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch { throw FormReadError.file(path: path, reason: "the file could not be read (\(error.localizedDescription))") }
+            hashes.append(SHA256.hex(data))
+            let document: ImageDocument
+            do { document = try ImageDocument(path: path, limits: options.limits) } catch {
+                throw FormReadError.file(path: path, reason: "\(error)")
+            }
+            for index in 0..<document.pageCount {
+                let loaded: LoadedPage
+                do { loaded = try document.loadPage(index) } catch {
+                    throw FormReadError.file(path: path, reason: "page \(index + 1) could not be decoded (\(error))")
+                }
+                let pageNumber = sources.count + 1
+                let (source, outcome) = readPage(loaded, file: path, index: index, resultPage: pageNumber)
+                sources.append(source)
+                switch outcome {
+                case .success(let reading): readings.append(reading)
+                case .failure(let reason): rejections.append("\(url.lastPathComponent) page \(index + 1): \(reason)")
+                }
+            }
+        }
+        let filesShown = files.map(\.path)
+        guard !readings.isEmpty else {
+            return ResultDocument(files: filesShown, pages: sources, sha256: hashes, status: .rejected,
+                                  rejectionReason: rejections.joined(separator: "; "))
+        }
+        var result = assemble(readings, rejections: rejections)
+        result.files = filesShown
+        result.sha256 = hashes
+        result.pages = sources
+        return result
+    }
+
+    enum PageOutcome { case success(PageReading), failure(String) }
+
+    /// Normalizes, registers and reads one page.
+    func readPage(_ loaded: LoadedPage, file: String, index: Int, resultPage: Int) -> (SourcePage, PageOutcome) {
+        var source = SourcePage(file: file, index: index, pageNumber: nil, rotation: 0, skewDegrees: 0, dpi: loaded.dpi)
+        let normalized: NormalizedPage
+        do { normalized = try PageNormalizer().normalize(loaded, using: orientationEngine) } catch {
+            return (source, .failure("the page could not be prepared for reading (\(error))"))
+        }
+        source.rotation = normalized.report.rotationAppliedDegrees
+        source.skewDegrees = normalized.report.skewCorrectedDegrees
+        source.dpi = normalized.report.outputDPI
+        guard let png = try? normalized.image.pngData(), let gray = Raster.gray(fromEncoded: png) else {
+            return (source, .failure("the page image could not be converted"))
+        }
+        let dpi = normalized.report.outputDPI
+        guard let (page, binary, grid, turns) = register(gray, dpi: dpi) else {
+            return (source, .failure("no declaration form grid was found on the page (not a customs declaration form, blank, or unreadable)"))
+        }
+        if turns != 0 { source.rotation = (source.rotation + turns * 90) % 360 }
+        // Tesseract reads the grey page with an even background; a bilevel copy without specks tells
+        // where the ink is (lines of text, their extent), so that specks beside a value are never read.
+        let even = page.backgroundNormalized() ?? page
+        let clean = even.binarizedBetweenPaperAndInk().flatMap { $0.despeckled(size: max(3, Int(0.3 * grid.pixelsPerMm))) }
+        recognizer.setPage(even, clean: clean, dpi: dpi)
+        if let dir = ProcessInfo.processInfo.environment["SECONDLINE_FORM_DEBUG_DIR"] {
+            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + "-\(index + 1)"
+            try? even.pngData()?.write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + "-even.png"))
+            try? clean?.pngData()?.write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + "-clean.png"))
+        }
+        let reader = PageReader(layout: layout, recognizer: recognizer, resolver: resolver, policy: policy,
+                                binary: clean ?? binary, grid: grid, pageNumber: resultPage)
+        let (formType, titleText) = reader.readFormType()
+        guard let formType else {
+            let shown = titleText.isEmpty ? "no title could be read" : "the title reads '\(titleText)'"
+            return (source, .failure("this is not one of the four declaration forms: \(shown)"))
+        }
+        var reading = PageReading(formType: formType)
+        reader.readHeader(formType: formType, into: &reading)
+        if options.readItems { reader.readItems(formType: formType, into: &reading) }
+        source.pageNumber = reading.pageNumber
+        return (source, .success(reading))
+    }
+
+    /// Finds the grid; when OSD left the page sideways or upside down, tries the other orientations.
+    func register(_ gray: Raster, dpi: Int) -> (Raster, Raster, GridRegistration, Int)? {
+        let locator = GridLocator(layout: layout)
+        for turns in [0, 2, 1, 3] {
+            guard var page = turns == 0 ? gray : gray.rotatedOrth(quarterTurns: turns) else { continue }
+            if turns % 2 == 1, let skew = page.binarized()?.skewDegrees(), abs(skew) >= 0.1, let straight = page.rotated(degrees: skew) {
+                page = straight
+            }
+            guard let binary = page.binarized(), let grid = try? locator.locate(page: binary, dpi: dpi) else { continue }
+            // Text above the grid (title, top line) and none below: upright. Otherwise try the next turn.
+            if !isUpright(binary, grid) { continue }
+            return (page, binary, grid, turns)
+        }
+        return nil
+    }
+
+    func isUpright(_ binary: Raster, _ grid: GridRegistration) -> Bool {
+        let mm = grid.pixelsPerMm
+        let top = grid.y(layout.rows[0].topMm), bottom = grid.y(layout.bottomMm)
+        let band = Int(15 * mm)
+        let x = Int(grid.gridLeft), w = Int(grid.gridRight - grid.gridLeft)
+        let above = binary.cropped(x: x, y: Int(top) - band - Int(1 * mm), width: w, height: band)?.blackFraction() ?? 0
+        let below = binary.cropped(x: x, y: Int(bottom) + Int(1 * mm), width: w, height: band)?.blackFraction() ?? 0
+        return above >= below
+    }
+}
+
+
+extension FormReader {
+    /// Registers page `index` of a file exactly as `read(files:)` does, without reading it
+    /// (for tests and diagnostics): the grid found, the normalized page size and extra quarter turns.
+    func registerFile(_ path: String, index: Int = 0) throws -> (grid: GridRegistration, width: Int, height: Int, turns: Int)? {
+        let document = try ImageDocument(path: path, limits: options.limits)
+        let loaded = try document.loadPage(index)
+        let normalized = try PageNormalizer().normalize(loaded, using: orientationEngine)
+        guard let png = try? normalized.image.pngData(), let gray = Raster.gray(fromEncoded: png),
+              let (page, _, grid, turns) = register(gray, dpi: normalized.report.outputDPI) else { return nil }
+        return (grid, page.width, page.height, turns)
+    }
+}

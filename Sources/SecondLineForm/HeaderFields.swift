@@ -1,0 +1,450 @@
+import Foundation
+import SecondLineModel
+
+extension PageReader {
+    /// Reads every header and footer field of the page for `formType`.
+    func readHeader(formType: FormType, into page: inout PageReading) {
+        readTopLine(into: &page)
+        for (rowIndex, row) in layout.rows.enumerated() {
+            let top = grid.y(row.topMm)
+            let nextMm = rowIndex + 1 < layout.rows.count ? layout.rows[rowIndex + 1].topMm : layout.items.headerTopMm
+            let bottom = grid.y(nextMm)
+            let edges = grid.cellEdges[rowIndex]
+            for (cellIndex, cell) in row.cells.enumerated() {
+                let spec = cell.spec(for: formType)
+                guard let field = spec.field, spec.kind != .empty else { continue }
+                let inner = interior(left: edges[cellIndex], right: edges[cellIndex + 1], top: top, bottom: bottom)
+                readCell(field: field, spec: spec, inner: inner, into: &page)
+            }
+        }
+        readConfirmations(into: &page)
+        readDeclarant(into: &page)
+    }
+
+    /// Splits a cell into its label line and value lines by the ink bands found in it.
+    func cellLines(_ inner: PixelBox) -> (label: PixelBox?, values: [PixelBox]) {
+        let bands = textBands(in: inner)
+        guard let first = bands.first else { return (nil, []) }
+        let rects = lineRects(bands, in: inner)
+        // The label is the first line when it starts near the top of the cell.
+        let labelLimit = inner.y + Int((layout.firstValueLineTopMm - 1.2) * mm)
+        if first.top <= labelLimit {
+            return (rects[0], Array(rects.dropFirst()))
+        }
+        return (nil, rects)
+    }
+
+    func readCell(field: String, spec: CellSpec, inner: PixelBox, into page: inout PageReading) {
+        let (labelRect, valueRects) = cellLines(inner)
+        // Value text that starts right at the cell's left border means the border was found in the wrong
+        // place (or the print overflows): part of the value may be outside what is read.
+        let edge = Int(0.35 * mm)
+        for rect in valueRects {
+            if let extent = inkExtent(PixelBox(x: inner.x, y: rect.y, width: inner.width, height: rect.height)), extent.0 <= inner.x + edge {
+                page.gaps.append(gap(field, FieldProblem(.unreadable, "the printed value runs into the cell's left border; it may be cut off"), box: rect, text: nil))
+                return
+            }
+        }
+        switch spec.kind {
+        case .code:
+            readCodeCell(field: field, table: spec.table ?? .countries, label: spec.label, labelRect: labelRect,
+                         valueRect: valueRects.first, inner: inner, into: &page)
+        case .party:
+            readPartyCell(field: field, label: spec.label, labelRect: labelRect, valueRects: valueRects,
+                          inner: inner, into: &page)
+        default:
+            // Long values wrap in narrow cells; read every value line the cell holds.
+            let rects = spec.kind == .text || spec.kind == .overseasParty ? valueRects : Array(valueRects.prefix(spec.maxLines))
+            readValue(field: field, kind: spec.kind, rects: rects, inner: inner, into: &page)
+        }
+    }
+
+    func settings(for kind: FieldKind, field: String) -> ReadSettings {
+        switch kind {
+        case .date, .integer: return .digits
+        case .decimal: return .decimal
+        case .charge: return .charge
+        case .documents, .party: return .chineseLine
+        case .overseasParty: return .chineseLine
+        case .code: return .chineseLine
+        case .text, .empty:
+            switch field {
+            case "recordNumber", "preEntryNumber": return .codeChars
+            case "customsNumber": return .digits
+            case "licenseNumber": return ReadSettings(model: .latin, whitelist: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-", singleLine: true)
+            case "billOfLading", "contractNumber", "conveyance": return .latinLine
+            default: return .chineseLine
+            }
+        }
+    }
+
+    /// Reads and parses a single-kind value from its value lines.
+    func readValue(field: String, kind: FieldKind, rects: [PixelBox], inner: PixelBox, into page: inout PageReading) {
+        guard !rects.isEmpty else {
+            page.gaps.append(gap(field, FieldProblem(.blank, "nothing is printed in the cell"), box: inner, text: nil))
+            return
+        }
+        let primary = settings(for: kind, field: field)
+        let reads = rects.map { recognizer.read($0, primary) }
+        let text = joinLines(reads.map(\.text))
+        var combined = ReadText(words: reads.flatMap(\.words), box: union(rects) ?? inner)
+        // Word confidences of whitelisted and of Chinese readings say little: a second reading must agree.
+        // Latin text read by the Chinese model (an overseas party's name) is checked by the Latin model.
+        let latinText = !text.isEmpty && !text.unicodeScalars.contains { $0.properties.isIdeographic }
+        if kind == .documents {
+            combined.alternative = joinLines(rects.map { recognizer.read($0, .latinLine).text })
+        } else if primary.model == .chinese && latinText {
+            combined.alternative = joinLines(rects.map { recognizer.read($0, .latinLine).text })
+        } else {
+            attachOpinion(&combined, rects: rects, settings: primary)
+        }
+        if combined.words.isEmpty {
+            page.gaps.append(gap(field, FieldProblem(.unreadable, "ink is present but no text could be read"), box: combined.box, text: nil))
+            return
+        }
+        let parsed: Result<FieldValue, FieldProblem>
+        switch kind {
+        case .date: parsed = FieldParser.date(text).map(FieldValue.date)
+        case .integer: parsed = FieldParser.integer(text).map(FieldValue.integer)
+        case .decimal: parsed = FieldParser.decimal(text).map(FieldValue.decimal)
+        case .charge: parsed = FieldParser.charge(text).map(FieldValue.charge)
+        case .documents: parsed = FieldParser.documents(text).map(FieldValue.documents)
+        case .overseasParty:
+            switch FieldParser.overseasParty(text) {
+            case .success(let party):
+                record(field + ".name", party.name.map(FieldValue.string), read: combined, text: party.name ?? "", into: &page)
+                if let aeo = party.aeoCode { record(field + ".aeoCode", .string(aeo), read: combined, text: aeo, into: &page) }
+            case .failure(let problem):
+                page.gaps.append(gap(field, problem, box: combined.box, text: text))
+            }
+            return
+        default: parsed = FieldParser.text(text, field: field).map(FieldValue.string)
+        }
+        switch parsed {
+        case .success(let value): record(field, value, read: combined, text: text, into: &page)
+        case .failure(let problem): page.gaps.append(gap(field, problem, box: combined.box, text: text))
+        }
+    }
+
+    /// Stores a parsed value unless the reading is too unsure, in which case it becomes an `unreadable` gap.
+    func record(_ field: String, _ value: FieldValue?, read: ReadText, text: String, crossChecked: Bool = false,
+                notes: [String] = [], into page: inout PageReading) {
+        guard let value else { return }
+        let box = union(read.words.map(\.box)) ?? read.box
+        var notes = notes
+        var confidence = read.confidence
+        if crossChecked {
+            guard read.words.isEmpty || read.confidence >= policy.minimumCrossChecked || read.alternative.map({ Self.agree(text, $0) }) == true else {
+                page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' but with low confidence (%.2f)", text, read.confidence)), box: box, text: text))
+                return
+            }
+            confidence = 0.99
+        } else if let other = read.alternative, field == "attachedDocuments" {
+            // The Latin model garbles the Chinese prefix; the documents themselves must read the same.
+            let tokens = { (t: String) in FieldParser.normalize(t).uppercased().matches(of: /([0-9A-Z]{1,4})\s*:\s*([0-9A-Z\-\/]{4,})/).map { "\($0.1):\($0.2)" } }
+            guard !tokens(read.text).isEmpty, tokens(read.text) == tokens(other) else {
+                page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
+                return
+            }
+            notes.append("two independent readings agree")
+            confidence = 0.98
+        } else if let other = read.alternative {
+            let chinese = read.text.unicodeScalars.contains { $0.properties.isIdeographic }
+            // The Chinese model can repeat its own mistake on an enlarged crop; a word it was unsure of stays unsure.
+            let sureEnough = !chinese || read.minConfidence >= 0.3
+            if Self.agree(read.text, other) && sureEnough {
+                notes.append("two independent readings agree")
+                confidence = 0.98
+            } else if sureEnough, let third = tieBreak(read, primaryText: read.text), Self.agree(read.text, third) {
+                notes.append("two of three readings agree (the other read '\(FieldParser.normalize(other))')")
+                confidence = 0.93
+            } else {
+                page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
+                return
+            }
+        } else if !policy.trusted(read) {
+            page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' but with low confidence (%.2f)", text, read.minConfidence)), box: box, text: text))
+            return
+        }
+        page.values[field] = value
+        page.evidence[field] = FieldEvidence(text: text, confidence: confidence, page: pageNumber, box: box, notes: notes)
+    }
+
+    // MARK: code cells
+
+    func readCodeCell(field: String, table: CodeTableName, label: String, labelRect: PixelBox?, valueRect: PixelBox?,
+                      inner: PixelBox, into page: inout PageReading) {
+        var codeRead: ReadText? = nil
+        var codeText: String? = nil
+        if let labelRect, let (read, text) = readAfterLabel(labelRect, ReadSettings(model: .latin, whitelist: "()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true), label: label) {
+            codeRead = read
+            codeText = FieldParser.parenthesized(text) ?? FieldParser.compact(text).filter { $0 != "(" && $0 != ")" }
+        }
+        var nameRead: ReadText? = nil
+        if let valueRect { nameRead = recognizer.read(valueRect, .chineseLine) }
+        var nameText = nameRead.map { FieldParser.compact($0.text) } ?? ""
+        // Tables whose names are Latin (CIF, FOB, EXW) are read better by the Latin model.
+        if let valueRect, !nameText.isEmpty, CodeFieldResolver.match(name: nameText, in: resolver.tables[table]) == nil {
+            let latin = recognizer.read(valueRect, .latinLine)
+            let latinText = FieldParser.compact(latin.text)
+            if CodeFieldResolver.match(name: latinText, in: resolver.tables[table]) != nil {
+                nameRead = latin
+                nameText = latinText
+            }
+        }
+        let codeTrusted = codeRead.map { read in read.alternative.map { Self.agree(codeText ?? "", FieldParser.parenthesized($0) ?? $0) } ?? policy.trusted(read) } ?? false
+        // A name that is printed but unreadable leaves the code unconfirmed: the two halves are the check.
+        if valueRect != nil, !(nameRead?.words.isEmpty ?? true), CodeFieldResolver.match(name: nameText, in: resolver.tables[table]) == nil {
+            let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }
+            page.gaps.append(gap(field, FieldProblem(.unreadable, "the name on the value line ('\(nameText)') matches no \(table.rawValue) entry, so the code '\(codeText ?? "")' cannot be confirmed"),
+                                 box: union(boxes) ?? inner, text: [codeText.map { "(\($0))" }, nameText].compactMap { $0 }.joined(separator: " ")))
+            return
+        }
+        let nameTrusted = nameRead.map(policy.trusted) ?? false
+        let resolution = resolver.resolve(field: field, table: table, codeText: codeText, nameText: nameText,
+                                          codeTrusted: codeTrusted, nameTrusted: nameTrusted)
+        let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }
+        let shown = [codeText.map { "(\($0))" }, nameText.isEmpty ? nil : nameText].compactMap { $0 }.joined(separator: " ")
+        switch resolution.outcome {
+        case .code(let code):
+            let words = (codeRead?.words ?? []) + (nameRead?.words ?? [])
+            let conf = resolution.support >= 2 ? 0.99 : min(0.95, max(0.9, ReadText(words: words, box: inner).confidence))
+            page.values[field] = .string(code)
+            page.evidence[field] = FieldEvidence(text: shown, confidence: conf, page: pageNumber, box: union(boxes) ?? inner, notes: resolution.notes)
+        case .problem(let problem):
+            page.gaps.append(gap(field, problem, box: union(boxes) ?? inner, text: shown))
+            if let finding = resolution.mismatch { page.findings.append(finding) }
+        }
+    }
+
+    // MARK: party cells
+
+    func readPartyCell(field: String, label: String, labelRect: PixelBox?, valueRects: [PixelBox], inner: PixelBox,
+                       into page: inout PageReading) {
+        readUSCC(field: field + ".uscc", label: label, rect: labelRect, inner: inner, into: &page)
+        if valueRects.isEmpty {
+            page.gaps.append(gap(field + ".name", FieldProblem(.blank, "no name is printed"), box: inner, text: nil))
+            return
+        }
+        let reads = valueRects.map { recognizer.read($0, .chineseLine) }
+        let text = joinLines(reads.map(\.text))
+        var combined = ReadText(words: reads.flatMap(\.words), box: union(valueRects) ?? inner)
+        attachOpinion(&combined, rects: valueRects, settings: .chineseLine)
+        switch FieldParser.name(text) {
+        case .success(let name): record(field + ".name", .string(name), read: combined, text: text, into: &page)
+        case .failure(let problem): page.gaps.append(gap(field + ".name", problem, box: combined.box, text: text))
+        }
+    }
+
+    static let usccWhitelist = "()0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+    /// A code that passes the check character is accepted when the independent reading is close to it
+    /// (a misread that still passes the check happens once in 31 misreads; two readings rarely share it).
+    func recordUSCC(_ field: String, _ code: String, read: ReadText, into page: inout PageReading) {
+        let other = read.alternative.map { FieldParser.parenthesized($0) ?? FieldParser.compact($0) } ?? ""
+        let distance = CodeFieldResolver.distance(code, FieldParser.compact(other).uppercased())
+        guard distance <= 3 else {
+            page.gaps.append(gap(field, FieldProblem(.unreadable, "read as '\(code)' (check character valid) but a second reading gives '\(other)'"),
+                                 box: union(read.words.map(\.box)) ?? read.box, text: code))
+            return
+        }
+        page.values[field] = .string(code)
+        page.evidence[field] = FieldEvidence(text: code, confidence: distance == 0 ? 0.995 : 0.98, page: pageNumber,
+                                             box: union(read.words.map(\.box)) ?? read.box,
+                                             notes: ["check character verified", distance == 0 ? "two readings agree" : "second reading within \(distance) characters"])
+    }
+
+    func readUSCC(field: String, label: String, rect: PixelBox?, inner: PixelBox, into page: inout PageReading) {
+        guard let rect, let (read, text) = readAfterLabel(rect, ReadSettings(model: .latin, whitelist: Self.usccWhitelist, singleLine: true), label: label) else {
+            page.gaps.append(gap(field, FieldProblem(.blank, "no unified social credit code is printed"), box: rect ?? inner, text: nil))
+            return
+        }
+        let code = FieldParser.parenthesized(text) ?? FieldParser.compact(text).filter { $0 != "(" && $0 != ")" }
+        switch FieldParser.uscc(code) {
+        case .success(let valid):
+            // The check character confirms all 18 characters together; the second reading must roughly agree.
+            recordUSCC(field, valid, read: read, into: &page)
+        case .failure(let problem):
+            page.gaps.append(gap(field, problem, box: union(read.words.map(\.box)) ?? rect, text: code))
+        }
+    }
+
+    // MARK: top line
+
+    func readTopLine(into page: inout PageReading) {
+        let gridTop = grid.y(layout.rows[0].topMm)
+        var y0 = gridTop - (layout.rows[0].topMm - layout.topLineTopMm + 2.0) * mm
+        var y1 = gridTop - 0.6 * mm
+        let area = box(x0: grid.gridLeft, y0: y0, x1: grid.gridRight, y1: y1)
+        // The top line is the last ink band above the grid.
+        if let band = textBands(in: area).last {
+            let rect = lineRects([band], in: area)[0]
+            y0 = Double(rect.y)
+            y1 = Double(rect.y + rect.height)
+        }
+        let items = layout.topLine.sorted { $0.xMm < $1.xMm }
+        for (i, item) in items.enumerated() {
+            let x0 = grid.x(item.xMm) - 1.5 * mm
+            let x1 = i + 1 < items.count ? grid.x(items[i + 1].xMm) - 1.5 * mm : grid.gridRight
+            let rect = box(x0: x0, y0: y0, x1: x1, y1: y1)
+            let settings: ReadSettings = item.field == "page"
+                ? ReadSettings(model: .latin, whitelist: "0123456789/", singleLine: true)
+                : self.settings(for: .text, field: item.field)
+            guard let (read, text) = readAfterLabel(rect, settings, label: item.label), !read.words.isEmpty else {
+                if item.field != "page" { page.gaps.append(gap(item.field, FieldProblem(.blank, "nothing is printed after the label"), box: rect, text: nil)) }
+                continue
+            }
+            if item.field == "page" {
+                let parts = FieldParser.compact(text).split(separator: "/")
+                if parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), k >= 1, n >= k, policy.trusted(read) {
+                    page.pageNumber = k
+                    page.pageCount = n
+                }
+                continue
+            }
+            switch FieldParser.text(text, field: item.field) {
+            case .success(let value): record(item.field, .string(value), read: read, text: text, into: &page)
+            case .failure(let problem): page.gaps.append(gap(item.field, problem, box: union(read.words.map(\.box)) ?? rect, text: text))
+            }
+        }
+    }
+
+    // MARK: confirmations
+
+    func readConfirmations(into page: inout PageReading) {
+        let top = grid.y(layout.confirmationsTopMm), bottom = grid.y(layout.declarantTopMm)
+        let inner = interior(left: grid.gridLeft, right: grid.gridRight, top: top, bottom: bottom)
+        let bands = textBands(in: inner)
+        let rect = bands.isEmpty ? inner : lineRect((bands.first!.top, bands.last!.bottom), in: inner)
+        let items = layout.confirmations.sorted { $0.xMm < $1.xMm }
+        let starts = items.map { grid.x($0.xMm) - 2 * mm }
+        func assign(_ read: ReadText) -> [[ReadWord]] {
+            var found: [[ReadWord]] = Array(repeating: [], count: items.count)
+            for word in read.words {
+                for (offset, ch) in word.text.enumerated() where ch == Character(layout.trueText) || ch == Character(layout.falseText) {
+                    // Position of this character inside the word's box.
+                    let cx = Double(word.box.x) + Double(word.box.width) * (Double(offset) + 0.5) / Double(max(1, word.text.count))
+                    guard let index = starts.lastIndex(where: { $0 <= cx }) else { continue }
+                    found[index].append(ReadWord(text: String(ch), box: word.box, confidence: word.confidence))
+                }
+            }
+            return found
+        }
+        let read = recognizer.read(rect, .chineseLine)
+        let found = assign(read)
+        let second = assign(recognizer.read(rect, .chineseLine, clean: true))
+        for (i, item) in items.enumerated() {
+            let segment = box(x0: starts[i], y0: Double(rect.y), x1: i + 1 < items.count ? starts[i + 1] : grid.gridRight, y1: Double(rect.y + rect.height))
+            let words = found[i]
+            if words.count == 1 {
+                let value = words[0].text == layout.trueText
+                var single = ReadText(words: words, box: segment)
+                single.alternative = second[i].map(\.text).joined()
+                record(item.field, .boolean(value), read: single, text: words[0].text, into: &page)
+            } else if words.isEmpty {
+                // Either blank or unreadable: blank only when nothing but the label is inked.
+                page.gaps.append(gap(item.field, FieldProblem(read.words.isEmpty ? .blank : .unreadable, "no \(layout.trueText)/\(layout.falseText) could be read after the label"), box: segment, text: nil))
+            } else {
+                page.gaps.append(gap(item.field, FieldProblem(.malformed, "both or several of \(layout.trueText)/\(layout.falseText) were read"), box: segment, text: words.map(\.text).joined()))
+            }
+        }
+    }
+
+    // MARK: declarant block
+
+    func readDeclarant(into page: inout PageReading) {
+        let top = grid.y(layout.declarantTopMm), bottom = grid.y(layout.bottomMm)
+        let right = grid.declarantDivider ?? grid.x(layout.gridLeftMm + layout.declarantLeftWidthMm)
+        let inner = interior(left: grid.gridLeft, right: right, top: top, bottom: bottom)
+        let bands = textBands(in: inner)
+        // Assign each declarant field's line to the ink band nearest its nominal position.
+        let byLine = Dictionary(grouping: layout.declarantFields, by: \.topMm)
+        for (lineTopMm, fields) in byLine.sorted(by: { $0.key < $1.key }) {
+            let nominal = top + (lineTopMm - layout.declarantTopMm + layout.topLineFontMm / 2) * mm
+            let rects = lineRects(bands, in: inner)
+            let nearest = bands.indices.min { abs(Double(bands[$0].top + bands[$0].bottom) / 2 - nominal) < abs(Double(bands[$1].top + bands[$1].bottom) / 2 - nominal) }
+            let lineBox: PixelBox
+            if let nearest, abs(Double(bands[nearest].top + bands[nearest].bottom) / 2 - nominal) < 3 * mm {
+                lineBox = rects[nearest]
+            } else {
+                for f in fields { page.gaps.append(gap(f.field, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil)) }
+                continue
+            }
+            let sorted = fields.sorted { $0.xMm < $1.xMm }
+            for (i, f) in sorted.enumerated() {
+                let x0 = grid.x(f.xMm) - 1.5 * mm
+                var x1 = i + 1 < sorted.count ? grid.x(sorted[i + 1].xMm) - 1.5 * mm : Double(inner.x + inner.width)
+                if f.field == "declaringUnit" { x1 = min(x1, grid.x(layout.gridLeftMm + layout.declarantLeftWidthMm - 32)) }
+                let rect = box(x0: x0, y0: Double(lineBox.y), x1: x1, y1: Double(lineBox.y + lineBox.height))
+                readDeclarantField(f, rect: rect, into: &page)
+            }
+        }
+    }
+
+    func readDeclarantField(_ f: LineField, rect: PixelBox, into page: inout PageReading) {
+        switch f.field {
+        case "declaringUnit":
+            let first = recognizer.read(rect, .chineseLine)
+            guard let start = valueStart(first.words, label: f.label) else {
+                page.gaps.append(gap("declaringUnit.name", FieldProblem(.blank, "no declaring unit is printed"), box: rect, text: nil))
+                page.gaps.append(gap("declaringUnit.uscc", FieldProblem(.blank, "no unified social credit code is printed"), box: rect, text: nil))
+                return
+            }
+            let valueWords = first.words.filter { $0.box.x + $0.box.width / 2 >= start }
+            // Name up to the bracket; the code inside it is re-read with its alphabet.
+            var nameWords: [ReadWord] = []
+            var bracketX: Int? = nil
+            for w in valueWords {
+                if let b = w.text.firstIndex(where: { "(（〈《<[".contains($0) }) {
+                    let head = String(w.text[..<b])
+                    if !head.isEmpty { nameWords.append(ReadWord(text: head, box: w.box, confidence: w.confidence)) }
+                    let fraction = Double(w.text.distance(from: w.text.startIndex, to: b)) / Double(max(1, w.text.count))
+                    bracketX = w.box.x + Int(Double(w.box.width) * fraction)
+                    break
+                }
+                nameWords.append(w)
+            }
+            let nameText = joinLines([nameWords.map(\.text).joined(separator: " ")])
+            var nameRead = ReadText(words: nameWords, box: rect)
+            if let x0 = nameWords.first?.box.x {
+                let x1 = bracketX ?? (rect.x + rect.width)
+                let nameRect = PixelBox(x: max(rect.x, x0 - Int(0.6 * mm)), y: rect.y, width: max(1, x1 - x0 + Int(0.6 * mm)), height: rect.height)
+                attachOpinion(&nameRead, rects: [nameRect], settings: .chineseLine)
+            }
+            switch FieldParser.name(nameText) {
+            case .success(let name): record("declaringUnit.name", .string(name), read: nameRead, text: nameText, into: &page)
+            case .failure(let p): page.gaps.append(gap("declaringUnit.name", p, box: rect, text: nameText))
+            }
+            guard let bx = bracketX else {
+                page.gaps.append(gap("declaringUnit.uscc", FieldProblem(.blank, "no unified social credit code is printed after the name"), box: rect, text: nil))
+                return
+            }
+            let x0 = max(rect.x, bx - Int(0.5 * mm))
+            let codeRect = PixelBox(x: x0, y: rect.y, width: rect.x + rect.width - x0, height: rect.height)
+            let read = recognizer.read(codeRect, ReadSettings(model: .latin, whitelist: Self.usccWhitelist, singleLine: true))
+            let code = FieldParser.parenthesized(read.text) ?? FieldParser.compact(read.text)
+            switch FieldParser.uscc(code) {
+            case .success(let v):
+                var checked = read
+                checked.alternative = secondOpinion(codeRect, .latinLine)
+                recordUSCC("declaringUnit.uscc", v, read: checked, into: &page)
+            case .failure(let p): page.gaps.append(gap("declaringUnit.uscc", p, box: codeRect, text: code))
+            }
+        default:
+            let settings: ReadSettings
+            switch f.field {
+            case "declarantCardNumber": settings = .codeChars
+            case "declarantPhone": settings = .phone
+            default: settings = .chineseLine
+            }
+            guard let (read, text) = readAfterLabel(rect, settings, label: f.label), !read.words.isEmpty else {
+                page.gaps.append(gap(f.field, FieldProblem(.blank, "nothing is printed after the label"), box: rect, text: nil))
+                return
+            }
+            switch FieldParser.text(text, field: f.field) {
+            case .success(let value): record(f.field, .string(value), read: read, text: text, into: &page)
+            case .failure(let p): page.gaps.append(gap(f.field, p, box: rect, text: text))
+            }
+        }
+    }
+}

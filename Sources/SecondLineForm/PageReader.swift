@@ -1,0 +1,366 @@
+import Foundation
+import SecondLineModel
+
+/// A value read for one field path, before it is put into the declaration.
+enum FieldValue: Sendable, Hashable {
+    case string(String)
+    case date(CalendarDate)
+    case decimal(ExactDecimal)
+    case integer(Int)
+    case boolean(Bool)
+    case charge(Charge)
+    case documents([AttachedDocument])
+}
+
+/// Everything read from one page.
+struct PageReading {
+    var formType: FormType
+    var pageNumber: Int?
+    var pageCount: Int?
+    var values: [String: FieldValue] = [:]
+    var evidence: [String: FieldEvidence] = [:]
+    var gaps: [Gap] = []
+    var findings: [Finding] = []
+    var items: [ItemReading] = []
+}
+
+struct ItemReading {
+    var values: [String: FieldValue] = [:]
+    var evidence: [String: FieldEvidence] = [:]
+    var gaps: [Gap] = []
+    /// Field paths inside are written `items[?].key` until the item's index is known.
+    var findings: [Finding] = []
+}
+
+/// Thresholds that turn a low-confidence reading into an `unreadable` gap.
+struct ConfidencePolicy: Sendable {
+    /// Mean word confidence below this: unreadable.
+    var minimumMean: Double = 0.80
+    /// Any single word below this: unreadable.
+    var minimumWord: Double = 0.55
+    /// For values a second check confirms (code = name, USCC check character), the bar is lower.
+    var minimumCrossChecked: Double = 0.45
+
+    func trusted(_ read: ReadText) -> Bool {
+        !read.words.isEmpty && read.confidence >= minimumMean && read.minConfidence >= minimumWord
+    }
+}
+
+/// Reads one registered page: title, top line, header cells, confirmations, declarant lines, items.
+final class PageReader {
+    let layout: FormLayout
+    let recognizer: CellRecognizer
+    let resolver: CodeFieldResolver
+    let policy: ConfidencePolicy
+    let binary: Raster
+    let grid: GridRegistration
+    let pageNumber: Int  // 1-based index in the result's page list
+
+    init(layout: FormLayout, recognizer: CellRecognizer, resolver: CodeFieldResolver, policy: ConfidencePolicy,
+         binary: Raster, grid: GridRegistration, pageNumber: Int) {
+        self.layout = layout
+        self.recognizer = recognizer
+        self.resolver = resolver
+        self.policy = policy
+        self.binary = binary
+        self.grid = grid
+        self.pageNumber = pageNumber
+    }
+
+    var mm: Double { grid.pixelsPerMm }
+
+    // MARK: title
+
+    /// Which of the four forms the title names; nil with the text read when it names none.
+    func readFormType() -> (FormType?, String) {
+        let top = grid.y(layout.rows[0].topMm)
+        // The title sits between the page top and the top line; search a generous band above the grid.
+        let y0 = top - (layout.rows[0].topMm - layout.titleTopMm + 4) * mm
+        let y1 = top - (layout.rows[0].topMm - layout.topLineTopMm) * mm - 0.3 * mm
+        let rect = box(x0: grid.gridLeft + 20 * mm, y0: y0, x1: grid.gridRight - 20 * mm, y1: y1)
+        let read = recognizer.read(rect, .chineseBlock)
+        let text = FieldParser.compact(read.text)
+        return (FormClassifier.classify(text, titles: layout.titles), text)
+    }
+
+    // MARK: geometry helpers
+
+    func box(x0: Double, y0: Double, x1: Double, y1: Double) -> PixelBox {
+        let x = Int(x0.rounded(.down)), y = Int(y0.rounded(.down))
+        return PixelBox(x: max(0, x), y: max(0, y), width: max(1, Int(x1.rounded(.up)) - x), height: max(1, Int(y1.rounded(.up)) - y))
+    }
+
+    /// Ink bands (text lines) inside a rectangle of the page, top to bottom, in page y.
+    func textBands(in rect: PixelBox) -> [(top: Int, bottom: Int)] {
+        guard let crop = binary.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else { return [] }
+        let rows = crop.rowCounts()
+        let minInkPerRow = 2
+        let mergeGap = Int(0.45 * mm)
+        var bands: [(Int, Int)] = []
+        var y = 0
+        while y < rows.count {
+            guard rows[y] >= minInkPerRow else { y += 1; continue }
+            var end = y
+            var gap = 0
+            var probe = y + 1
+            while probe < rows.count {
+                if rows[probe] >= minInkPerRow { end = probe; gap = 0 } else { gap += 1; if gap > mergeGap { break } }
+                probe += 1
+            }
+            let ink = rows[y...end].reduce(0, +)
+            // Specks and stray marks are neither labels nor values.
+            if Double(end - y + 1) >= 0.8 * mm, Double(ink) >= 1.2 * mm * mm {
+                bands.append((rect.y + y, rect.y + end + 1))
+            }
+            y = end + 1
+        }
+        return bands
+    }
+
+    /// The inside of a cell, away from its ruled borders.
+    func interior(left: Double, right: Double, top: Double, bottom: Double) -> PixelBox {
+        let inset = 0.7 * mm
+        return box(x0: left + inset, y0: top + inset, x1: right - inset, y1: bottom - inset)
+    }
+
+    func lineRect(_ band: (top: Int, bottom: Int), in cell: PixelBox) -> PixelBox {
+        let pad = Int(1.0 * mm)
+        let y0 = max(cell.y, band.top - pad), y1 = min(cell.y + cell.height, band.bottom + pad)
+        return PixelBox(x: cell.x, y: y0, width: cell.width, height: max(1, y1 - y0))
+    }
+
+    /// Line rectangles for consecutive bands: padded generously, but never past the middle of the gap
+    /// to the neighbouring line (Tesseract reads a line with margin far better than a tight crop), and
+    /// trimmed sideways to the ink of the line so that marks far from the text are not read.
+    func lineRects(_ bands: [(top: Int, bottom: Int)], in cell: PixelBox) -> [PixelBox] {
+        let pad = Int(1.2 * mm)
+        var out: [PixelBox] = []
+        for (i, band) in bands.enumerated() {
+            var y0 = max(cell.y, band.top - pad), y1 = min(cell.y + cell.height, band.bottom + pad)
+            if i > 0 { y0 = max(y0, (bands[i - 1].bottom + band.top) / 2) }
+            if i + 1 < bands.count { y1 = min(y1, (band.bottom + bands[i + 1].top) / 2) }
+            var x0 = cell.x, x1 = cell.x + cell.width
+            if let extent = inkExtent(PixelBox(x: cell.x, y: band.top, width: cell.width, height: band.bottom - band.top)) {
+                x0 = max(cell.x, extent.0 - Int(1.5 * mm))
+                x1 = min(cell.x + cell.width, extent.1 + Int(1.5 * mm))
+            }
+            out.append(PixelBox(x: x0, y: y0, width: max(1, x1 - x0), height: max(1, y1 - y0)))
+        }
+        return out
+    }
+
+    /// The page x where the first run of ink in `rect` ends at a blank gap of at least `gapMm`.
+    func firstWideGap(in rect: PixelBox, gapMm: Double) -> Int? {
+        guard let crop = binary.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else { return nil }
+        let cols = crop.columnCounts()
+        guard let first = cols.firstIndex(where: { $0 > 0 }) else { return nil }
+        let need = Int(gapMm * mm)
+        var blank = 0
+        var lastInk = first
+        for x in first..<cols.count {
+            if cols[x] > 0 { lastInk = x; blank = 0 } else { blank += 1; if blank >= need { return rect.x + lastInk } }
+        }
+        return nil
+    }
+
+    /// First and last ink column of a rectangle (page x). Isolated marks more than a few character
+    /// widths away from the rest are left out.
+    func inkExtent(_ rect: PixelBox) -> (Int, Int)? {
+        guard let crop = binary.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else { return nil }
+        let cols = crop.columnCounts()
+        let inked = cols.indices.filter { cols[$0] > 0 }
+        guard !inked.isEmpty else { return nil }
+        // Split into runs separated by wide blank gaps; keep the runs around the largest mass.
+        let gapLimit = Int(6 * mm)
+        var runs: [(Int, Int, Int)] = []  // start, end, ink
+        var start = inked[0], last = inked[0], ink = cols[inked[0]]
+        for x in inked.dropFirst() {
+            if x - last > gapLimit { runs.append((start, last, ink)); start = x; ink = 0 }
+            last = x
+            ink += cols[x]
+        }
+        runs.append((start, last, ink))
+        let total = runs.map(\.2).reduce(0, +)
+        let kept = runs.filter { Double($0.2) >= 0.05 * Double(total) }
+        guard let first = kept.first, let final = kept.last else { return nil }
+        return (rect.x + first.0, rect.x + final.1)
+    }
+
+    func union(_ boxes: [PixelBox]) -> PixelBox? {
+        guard let first = boxes.first else { return nil }
+        var x0 = first.x, y0 = first.y, x1 = first.x + first.width, y1 = first.y + first.height
+        for b in boxes.dropFirst() {
+            x0 = min(x0, b.x); y0 = min(y0, b.y); x1 = max(x1, b.x + b.width); y1 = max(y1, b.y + b.height)
+        }
+        return PixelBox(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+
+    // MARK: label + value readers
+
+    /// Reads what follows the label on a label line (the code in parentheses, or the value after a colon):
+    /// first with the Chinese model to find where the label ends, then the rest with `settings`.
+    func readAfterLabel(_ rect: PixelBox, _ settings: ReadSettings, label: String) -> (ReadText, String)? {
+        let first = recognizer.read(rect, .chineseLine)
+        guard let start = valueStart(first.words, label: label) else { return nil }
+        let x0 = max(rect.x, start - Int(0.6 * mm))
+        var rest = PixelBox(x: x0, y: rect.y, width: rect.x + rect.width - x0, height: rect.height)
+        if settings.model == .latin, let end = firstWideGap(in: rest, gapMm: 2.5) {
+            // A value of codes or digits has no wide gap; what follows one belongs to the next label.
+            rest.width = max(1, end + Int(0.8 * mm) - rest.x)
+        }
+        if settings.model == .chinese && settings.whitelist == nil {
+            let words = first.words.filter { $0.box.x + $0.box.width / 2 >= start }
+            var read = ReadText(words: words, box: rest)
+            attachOpinion(&read, rects: [rest], settings: settings)
+            return (read, words.map(\.text).joined())
+        }
+        var second = recognizer.read(rest, settings)
+        attachOpinion(&second, rects: [rest], settings: settings)
+        return (second, second.text)
+    }
+
+    /// The x where the value begins: after a colon, or at the first bracket / Latin / digit word that
+    /// follows the label's Chinese characters.
+    func valueStart(_ words: [ReadWord], label: String) -> Int? {
+        for (i, w) in words.enumerated() {
+            if let colon = w.text.lastIndex(where: { $0 == "：" || $0 == ":" }) {
+                let after = w.text[w.text.index(after: colon)...]
+                if !after.isEmpty {
+                    let fraction = Double(w.text.distance(from: w.text.startIndex, to: colon) + 1) / Double(w.text.count)
+                    return w.box.x + Int(Double(w.box.width) * fraction)
+                }
+                if i + 1 < words.count { return words[i + 1].box.x }
+                return nil
+            }
+        }
+        // Labels such as 贸易国（地区） carry brackets of their own; the value's bracket comes after them.
+        var skip = label.filter { "(（".contains($0) }.count
+        for (i, w) in words.enumerated() where i > 0 {
+            for (offset, ch) in w.text.enumerated() where "(（[{〈《<".contains(ch) {
+                if skip > 0 { skip -= 1; continue }
+                let fraction = Double(offset) / Double(max(1, w.text.count))
+                return w.box.x + Int(Double(w.box.width) * fraction)
+            }
+            if skip == 0, w.text.unicodeScalars.contains(where: { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) {
+                return w.box.x
+            }
+        }
+        // The label's own bracket was not read as one: the value's bracket is the last one.
+        for w in words.dropFirst().reversed() {
+            if let offset = Array(w.text).lastIndex(where: { "(（[{〈《<".contains($0) }) {
+                return w.box.x + Int(Double(w.box.width) * Double(offset) / Double(max(1, w.text.count)))
+            }
+        }
+        return nil
+    }
+
+    // MARK: recording
+
+    /// An independent reading of the same rectangle: for whitelisted Latin, the general Latin model
+    /// without a whitelist; otherwise the same model on the crop enlarged 1.5× (other pixels). Two
+    /// readings that agree rarely share a mistake; where the model is unsure they tend to differ.
+    func secondOpinion(_ rect: PixelBox, _ settings: ReadSettings) -> String {
+        recognizer.read(rect, secondSettings(settings)).text
+    }
+
+    /// Latin and digit fields are checked by the Chinese model (another network, other mistakes);
+    /// Chinese text by the same model on the crop enlarged 1.5×.
+    func secondSettings(_ settings: ReadSettings) -> ReadSettings {
+        if settings.model == .latin { return .chineseLine }
+        var other = ReadSettings.chineseLine
+        other.scale = 1.5
+        return other
+    }
+
+    /// Attaches a second reading of `rects` to `read`, and what a third reading would need.
+    func attachOpinion(_ read: inout ReadText, rects: [PixelBox], settings: ReadSettings) {
+        read.alternative = joinLines(rects.map { secondOpinion($0, settings) })
+        read.tieBreakRects = rects
+        var third = settings.model == .latin ? ReadSettings.latinLine : settings
+        third.scale = settings.model == .latin ? 1.5 : 2.0
+        read.tieBreakSettings = third
+    }
+
+    /// A third reading when the first two disagree; the value stands only if the third agrees with
+    /// it confidently.
+    func tieBreak(_ read: ReadText, primaryText: String) -> String? {
+        guard let settings = read.tieBreakSettings, !read.tieBreakRects.isEmpty else { return nil }
+        let reads = read.tieBreakRects.map { recognizer.read($0, settings) }
+        let words = reads.flatMap(\.words)
+        guard !words.isEmpty, (words.map(\.confidence).min() ?? 0) >= 0.85 else { return nil }
+        return joinLines(reads.map(\.text))
+    }
+
+    func joinLines(_ lines: [String]) -> String {
+        var out = ""
+        for line in lines.map(FieldParser.normalize) where !line.isEmpty {
+            if let last = out.last, let first = line.first, !(isCJK(last) || isCJK(first)) { out += " " }
+            out += line
+        }
+        return out
+    }
+
+    func isCJK(_ c: Character) -> Bool { c.unicodeScalars.first.map { $0.properties.isIdeographic } ?? false }
+
+    /// Whether two readings of the same pixels say the same thing. Spacing and character width never
+    /// matter; in a field of digits the letters O and l that a general model reads for 0 and 1 do not either.
+    static func agree(_ primary: String, _ other: String) -> Bool {
+        let a = FieldParser.compact(primary).uppercased()
+        var b = FieldParser.compact(other.replacingOccurrences(of: "。", with: ".")).uppercased()
+        if a.isEmpty || b.isEmpty { return false }
+        if a == b { return true }
+        // Stray marks at either end of the other reading (a border, a speck, a colon of the label) are
+        // not part of the value: punctuation, and Chinese characters next to a value that has none.
+        let latinValue = !a.unicodeScalars.contains { $0.properties.isIdeographic }
+        func stray(_ c: Character) -> Bool {
+            !(c.isLetter || c.isNumber) || (latinValue && c.unicodeScalars.first!.properties.isIdeographic)
+        }
+        while let c = b.first, c != a.first, stray(c) { b.removeFirst() }
+        while let c = b.last, c != a.last, stray(c) { b.removeLast() }
+        if a == b { return true }
+        if a.allSatisfy({ $0.isASCIIDigit || ".-/".contains($0) }) {
+            b = String(b.map { c -> Character in
+                switch c { case "O", "D", "Q": return "0"; case "I", "L", "|", "!": return "1"; default: return c }
+            })
+        }
+        return a == b
+    }
+
+    func evidence(_ read: ReadText, text: String? = nil, confidence: Double? = nil, notes: [String] = []) -> FieldEvidence {
+        FieldEvidence(text: text ?? read.text, confidence: confidence ?? read.confidence, page: pageNumber,
+                      box: union(read.words.map(\.box)) ?? read.box, notes: notes)
+    }
+
+    func gap(_ field: String, _ problem: FieldProblem, box: PixelBox?, text: String?) -> Gap {
+        Gap(field: field, reason: problem.reason, page: pageNumber, box: box, text: (text?.isEmpty ?? true) ? nil : text,
+            message: "page \(pageNumber), \(field): \(problem.message)")
+    }
+}
+
+/// Tells the four variants apart by their printed title.
+public enum FormClassifier {
+    /// The variant whose title the text matches, nil when it matches none clearly.
+    public static func classify(_ text: String, titles: [FormType: String]) -> FormType? {
+        let read = FieldParser.compact(text)
+        guard read.count >= 6 else { return nil }
+        var scored: [(FormType, Int)] = []
+        for (type, title) in titles {
+            // The title may be read with neighbours on the same line: score the best-matching window.
+            let t = Array(title), r = Array(read)
+            var best = Int.max
+            if r.count <= t.count + 2 {
+                best = CodeFieldResolver.distance(read, title)
+            } else {
+                for start in 0...(r.count - t.count) {
+                    for len in [t.count - 1, t.count, t.count + 1] where start + len <= r.count && len > 0 {
+                        best = min(best, CodeFieldResolver.distance(String(r[start..<(start + len)]), title))
+                    }
+                }
+            }
+            scored.append((type, best))
+        }
+        scored.sort { $0.1 < $1.1 }
+        guard let first = scored.first, first.1 <= 4, scored.count < 2 || scored[1].1 > first.1 else { return nil }
+        return first.0
+    }
+}

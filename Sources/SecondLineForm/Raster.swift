@@ -1,0 +1,154 @@
+import CLeptonica
+import Foundation
+
+/// A Leptonica image owned by the form reader (grayscale page, binarized copies, crops).
+/// The `Pix` is destroyed in deinit. Not shared across tasks.
+final class Raster {
+    let pix: UnsafeMutablePointer<PIX>
+
+    init(owning pix: UnsafeMutablePointer<PIX>) { self.pix = pix }
+
+    deinit {
+        var pointer: UnsafeMutablePointer<PIX>? = pix
+        pixDestroy(&pointer)
+    }
+
+    static let quiet: Void = { _ = setMsgSeverity(Int32(L_SEVERITY_NONE)) }()
+
+    /// Decodes an encoded image (PNG, JPEG, TIFF first page …) into 8-bit gray.
+    static func gray(fromEncoded data: Data) -> Raster? {
+        _ = quiet
+        let decoded: UnsafeMutablePointer<PIX>? = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return nil }
+            return pixReadMem(base.assumingMemoryBound(to: UInt8.self), raw.count)
+        }
+        guard let decoded else { return nil }
+        let owner = Raster(owning: decoded)
+        return owner.gray8()
+    }
+
+    var width: Int { Int(pixGetWidth(pix)) }
+    var height: Int { Int(pixGetHeight(pix)) }
+    var depth: Int { Int(pixGetDepth(pix)) }
+
+    private func wrap(_ p: UnsafeMutablePointer<PIX>?) -> Raster? { p.map(Raster.init(owning:)) }
+
+    func gray8() -> Raster? {
+        if depth == 8, pixGetColormap(pix) == nil { return wrap(pixClone(pix)) }
+        return wrap(pixConvertTo8(pix, 0))
+    }
+
+    /// Global Otsu threshold: robust to faint or heavy toner, unlike a fixed threshold.
+    func binarized() -> Raster? {
+        if depth == 1 { return wrap(pixClone(pix)) }
+        var out: UnsafeMutablePointer<PIX>? = nil
+        let w = Int32(max(16, width)), h = Int32(max(16, height))
+        guard pixOtsuAdaptiveThreshold(pix, w, h, 0, 0, 0.1, nil, &out) == 0 else { return wrap(pixConvertTo1(pix, 160)) }
+        return wrap(out)
+    }
+
+    /// Bilevel copy thresholded between the paper and the darkest ink of the page, so that faint,
+    /// low-contrast print keeps whole strokes (Otsu cuts them when the page is nearly all paper).
+    func binarizedBetweenPaperAndInk() -> Raster? {
+        guard depth == 8 else { return binarized() }
+        var paper: UInt32 = 255, ink: UInt32 = 0
+        guard pixGetRankValue(pix, 2, 0.5, &paper) == 0, pixGetRankValue(pix, 2, 0.005, &ink) == 0, paper > ink + 30 else {
+            return binarized()
+        }
+        let threshold = Int(ink) + Int(Double(Int(paper) - Int(ink)) * 0.6)
+        return wrap(pixConvertTo1(pix, Int32(threshold)))
+    }
+
+    func scaled(_ factor: Double) -> Raster? { wrap(pixScale(pix, Float(factor), Float(factor))) }
+
+    /// 2× reduction of a bilevel image keeping every black pixel (thin ruled lines survive).
+    func reducedBinary2x() -> Raster? { wrap(pixReduceRankBinaryCascade(pix, 1, 0, 0, 0)) }
+
+    func opened(horizontal h: Int, vertical v: Int) -> Raster? { wrap(pixOpenBrick(nil, pix, Int32(max(1, h)), Int32(max(1, v)))) }
+    func closed(horizontal h: Int, vertical v: Int) -> Raster? { wrap(pixCloseBrick(nil, pix, Int32(max(1, h)), Int32(max(1, v)))) }
+
+    func rotatedOrth(quarterTurns: Int) -> Raster? {
+        let q = ((quarterTurns % 4) + 4) % 4
+        if q == 0 { return wrap(pixClone(pix)) }
+        return wrap(pixRotateOrth(pix, Int32(q)))
+    }
+
+    /// Rotated clockwise by `degrees` about the centre, white brought in.
+    func rotated(degrees: Double) -> Raster? {
+        wrap(pixRotate(pix, Float(degrees * .pi / 180), Int32(L_ROTATE_AREA_MAP), Int32(L_BRING_IN_WHITE), 0, 0))
+    }
+
+    /// Skew in degrees (rotate by this to straighten), nil when not measurable.
+    func skewDegrees() -> Double? {
+        var angle: Float = 0, confidence: Float = 0
+        guard pixFindSkewSweepAndSearch(pix, &angle, &confidence, 4, 2, 4, 0.5, 0.01) == 0, confidence > 2.5 else { return nil }
+        return Double(angle)
+    }
+
+    /// The part inside the rectangle, clipped to the image; nil if nothing is left.
+    func cropped(x: Int, y: Int, width w: Int, height h: Int) -> Raster? {
+        let x0 = max(0, x), y0 = max(0, y)
+        let x1 = min(width, x + w), y1 = min(height, y + h)
+        guard x1 - x0 >= 2, y1 - y0 >= 2, let box = boxCreate(Int32(x0), Int32(y0), Int32(x1 - x0), Int32(y1 - y0)) else { return nil }
+        var owned: UnsafeMutablePointer<BOX>? = box
+        defer { boxDestroy(&owned) }
+        return wrap(pixClipRectangle(pix, box, nil))
+    }
+
+    /// A copy with a margin of the crop's own paper colour (Tesseract reads a tight crop poorly, and a
+    /// pure-white margin around grey paper would make it threshold the paper as ink).
+    func bordered(_ n: Int) -> Raster? {
+        if depth == 1 { return wrap(pixAddBorder(pix, Int32(n), 0)) }
+        var paper: UInt32 = 255
+        if pixGetRankValue(pix, 1, 0.9, &paper) != 0 { paper = 255 }
+        return wrap(pixAddBorder(pix, Int32(n), paper))
+    }
+
+    /// Bilevel copy without specks: connected components smaller than `size` pixels both ways are dropped
+    /// (scanner noise), while every stroke, dot and decimal point of printed text is larger.
+    func despeckled(size: Int) -> Raster? {
+        guard depth == 1 else { return nil }
+        var changed: Int32 = 0
+        return wrap(pixSelectBySize(pix, Int32(size), Int32(size), 8, Int32(L_SELECT_IF_EITHER), Int32(L_SELECT_IF_GTE), &changed))
+    }
+
+    /// Grey page with an even white background (removes uneven toner and scanner shading).
+    func backgroundNormalized() -> Raster? {
+        guard depth == 8 else { return nil }
+        return wrap(pixBackgroundNormSimple(pix, nil, nil))
+    }
+
+    /// Black pixel count per row of a bilevel image.
+    func rowCounts() -> [Int] { numbers(pixCountPixelsByRow(pix, nil)) }
+    /// Black pixel count per column of a bilevel image.
+    func columnCounts() -> [Int] { numbers(pixCountPixelsByColumn(pix)) }
+
+    /// Fraction of dark pixels (bilevel) — used to tell an empty area from a printed one.
+    func blackFraction() -> Double {
+        var count: Int32 = 0
+        guard pixCountPixels(pix, &count, nil) == 0, width * height > 0 else { return 0 }
+        return Double(count) / Double(width * height)
+    }
+
+    private func numbers(_ na: UnsafeMutablePointer<NUMA>?) -> [Int] {
+        guard let na else { return [] }
+        var pointer: UnsafeMutablePointer<NUMA>? = na
+        defer { numaDestroy(&pointer) }
+        let n = Int(numaGetCount(na))
+        var out = [Int](repeating: 0, count: n)
+        for i in 0..<n {
+            var v: Int32 = 0
+            numaGetIValue(na, Int32(i), &v)
+            out[i] = Int(v)
+        }
+        return out
+    }
+
+    func pngData() -> Data? {
+        var buffer: UnsafeMutablePointer<UInt8>? = nil
+        var size = 0
+        guard pixWriteMem(&buffer, &size, pix, Int32(IFF_PNG)) == 0, let buffer else { return nil }
+        defer { lept_free(buffer) }
+        return Data(bytes: buffer, count: size)
+    }
+}

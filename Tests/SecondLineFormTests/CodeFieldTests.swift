@@ -1,0 +1,98 @@
+import Testing
+import SecondLineModel
+@testable import SecondLineForm
+
+@Suite("Code fields: the code in the label against the name on the value line")
+struct CodeFieldTests {
+    let resolver = CodeFieldResolver(tables: .bundled)
+
+    @Test("code and name that agree give the code")
+    func agree() {
+        let r = resolver.resolve(field: "supervisionMode", table: .supervisionModes, codeText: "0110", nameText: "一般贸易")
+        #expect(r.outcome == .code("0110"))
+        #expect(r.support == 2)
+    }
+
+    @Test("code and name that disagree are a gap and a CODE-NAME-MISMATCH finding, not a guess")
+    func mismatch() {
+        let r = resolver.resolve(field: "supervisionMode", table: .supervisionModes, codeText: "0110", nameText: "来料加工")
+        guard case .problem(let p) = r.outcome else { Issue.record("a mismatch must not give a value"); return }
+        #expect(p.reason == .inconsistent)
+        #expect(r.mismatch?.rule == "CODE-NAME-MISMATCH")
+        #expect(r.mismatch?.fields == ["supervisionMode"])
+    }
+
+    @Test("an unreadable code is recovered from a long, exactly read name")
+    func recoverCode() {
+        let r = resolver.resolve(field: "tradeCountry", table: .countries, codeText: nil, nameText: "圣多美和普林西比", codeTrusted: false)
+        #expect(r.outcome == .code("STP"))
+    }
+
+    @Test("a short name alone (CIF, C&F) does not settle a code")
+    func shortNameAlone() {
+        let r = resolver.resolve(field: "transactionMode", table: .transactionModes, codeText: nil, nameText: "C&F", codeTrusted: false)
+        guard case .problem(let p) = r.outcome else { Issue.record("a short name alone must not give a value"); return }
+        #expect(p.reason == .unreadable)
+    }
+
+    @Test("a letter O read where a port code has digits is settled by the code's format and the name")
+    func shape() {
+        let r = resolver.resolve(field: "destinationPort", table: .ports, codeText: "TWNOO0", nameText: "中国台湾")
+        #expect(r.outcome == .code("TWN000"))
+    }
+
+    @Test("blank code and name are a blank gap")
+    func blank() {
+        let r = resolver.resolve(field: "transitPort", table: .ports, codeText: nil, nameText: "")
+        guard case .problem(let p) = r.outcome else { Issue.record("blank must be a gap"); return }
+        #expect(p.reason == .blank)
+    }
+
+    @Test("a name one character off still confirms the code it is close to")
+    func nearName() {
+        let r = resolver.resolve(field: "tradeCountry", table: .countries, codeText: "STP", nameText: "圣多美和普杯西比")
+        #expect(r.outcome == .code("STP"))
+    }
+}
+
+@Suite("Which form is this")
+struct FormClassifierTests {
+    let titles: [FormType: String] = [
+        .importDeclaration: "中华人民共和国海关进口货物报关单", .exportDeclaration: "中华人民共和国海关出口货物报关单",
+        .importRecordList: "中华人民共和国海关进境货物备案清单", .exportRecordList: "中华人民共和国海关出境货物备案清单",
+    ]
+
+    @Test("each title names its variant, also with one misread character", arguments: FormType.allCases)
+    func titlesClassify(type: FormType) {
+        let title = titles[type]!
+        #expect(FormClassifier.classify(title, titles: titles) == type)
+        var misread = Array(title)
+        misread[2] = "氏"
+        #expect(FormClassifier.classify(String(misread), titles: titles) == type)
+    }
+
+    @Test("other text is no form")
+    func notATitle() {
+        #expect(FormClassifier.classify("COMMERCIAL INVOICE", titles: titles) == nil)
+        #expect(FormClassifier.classify("", titles: titles) == nil)
+        #expect(FormClassifier.classify("中华人民共和国增值税专用发票", titles: titles) == nil)
+    }
+}
+
+@Suite("The bundled layout")
+struct FormLayoutTests {
+    @Test("decodes with every row, cell and variant")
+    func decodes() throws {
+        let layout = try FormLayout.bundled()
+        #expect(layout.rows.count == 7)
+        #expect(layout.titles.count == 4)
+        let importKeys = layout.fieldKeys(for: .importDeclaration)
+        let exportKeys = layout.fieldKeys(for: .exportDeclaration)
+        #expect(importKeys.contains("goodsLocation") && !exportKeys.contains("goodsLocation"))
+        #expect(exportKeys.contains("arrivalCountry") && !importKeys.contains("arrivalCountry"))
+        #expect(importKeys.contains("declaringUnit") && importKeys.contains("selfAssessment"))
+        #expect(layout.expectedHorizontalLinesMm == layout.expectedHorizontalLinesMm.sorted())
+        let customs = layout.rows[0].cells[1].spec(for: .importDeclaration)
+        #expect(customs.kind == .code && customs.table == .customsOffices && customs.field == "customsPort")
+    }
+}

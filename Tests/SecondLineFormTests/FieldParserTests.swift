@@ -1,0 +1,104 @@
+import Testing
+import SecondLineModel
+@testable import SecondLineForm
+
+@Suite("Parsing what a cell says into typed values")
+struct FieldParserTests {
+    @Test("dates print as YYYYMMDD and must be real days")
+    func dates() throws {
+        #expect(try FieldParser.date("20250301").get() == CalendarDate(year: 2025, month: 3, day: 1))
+        #expect(try FieldParser.date(" 2025 0301 ").get() == CalendarDate(year: 2025, month: 3, day: 1))
+        #expect(FieldParser.date("20250230").failure?.reason == .malformed)
+        #expect(FieldParser.date("2025031").failure?.reason == .malformed)
+        #expect(FieldParser.date("2O250301").failure?.reason == .malformed)
+        #expect(FieldParser.date("").failure?.reason == .blank)
+    }
+
+    @Test("decimals stay exact and keep their printed scale")
+    func decimals() throws {
+        #expect(try FieldParser.decimal("1250.10").get().description == "1250.10")
+        #expect(try FieldParser.decimal("0.5").get().description == "0.5")
+        #expect(FieldParser.decimal("12S0.5").failure?.reason == .malformed)
+        #expect(FieldParser.decimal("1,250.1").failure?.reason == .malformed)
+        #expect(FieldParser.decimal("55899..047").failure?.reason == .malformed)
+        #expect(FieldParser.decimal("007.5").failure?.reason == .malformed)
+        #expect(FieldParser.decimal("  ").failure?.reason == .blank)
+    }
+
+    @Test("integers are whole numbers from 1")
+    func integers() throws {
+        #expect(try FieldParser.integer("331").get() == 331)
+        #expect(FieldParser.integer("0").failure?.reason == .malformed)
+        #expect(FieldParser.integer("3l1").failure?.reason == .malformed)
+    }
+
+    @Test("unified social credit codes are checked by their check character")
+    func uscc() throws {
+        #expect(try FieldParser.uscc("91310000KD4NB5FYJ5").get() == "91310000KD4NB5FYJ5")
+        #expect(FieldParser.uscc("91310000KD4NB5FYJ6").failure?.reason == .malformed)
+        #expect(FieldParser.uscc("91310000KD4NB5FY").failure?.reason == .malformed)
+        #expect(FieldParser.parenthesized("境内收货人 (91310000KD4NB5FYJ5)") == "91310000KD4NB5FYJ5")
+        #expect(FieldParser.parenthesized("贸易国（地区） (JPN)") == "JPN")
+        #expect(FieldParser.parenthesized("备案号") == nil)
+    }
+
+    @Test("charges: CUR/amount/mark or rate/1")
+    func charges() throws {
+        #expect(try FieldParser.charge("USD/1500/3").get() == Charge(mark: 3, amount: ExactDecimal("1500"), currency: "USD"))
+        #expect(try FieldParser.charge("EUR/8.46/2").get() == Charge(mark: 2, amount: ExactDecimal("8.46"), currency: "EUR"))
+        #expect(try FieldParser.charge("0.3/1").get() == Charge(mark: 1, amount: ExactDecimal("0.3"), currency: nil))
+        #expect(FieldParser.charge("USD/1500/1").failure?.reason == .malformed)
+        #expect(FieldParser.charge("JPY/86073").failure?.reason == .malformed)
+        #expect(FieldParser.charge("USD/1500/3.0").failure?.reason == .malformed)
+    }
+
+    @Test("attached documents: 随附单证N：CODE:NUMBER, zero to two")
+    func documents() throws {
+        let two = try FieldParser.documents("随附单证1：Y:Q26593094693  随附单证2：E:K79698684347").get()
+        #expect(two == [AttachedDocument(code: "Y", number: "Q26593094693"), AttachedDocument(code: "E", number: "K79698684347")])
+        let one = try FieldParser.documents("随附单证1: B:P36815975848").get()
+        #expect(one == [AttachedDocument(code: "B", number: "P36815975848")])
+        #expect(FieldParser.documents("随附单证1 B4P80516539220, 随附单证2; B:V73279658429").failure?.reason == .malformed)
+        #expect(FieldParser.documents("").failure?.reason == .blank)
+    }
+
+    @Test("overseas party: name, AEO code in parentheses")
+    func overseasParty() throws {
+        #expect(try FieldParser.overseasParty("GLOBAL PARTS GMBH").get() == OverseasParty(name: "GLOBAL PARTS GMBH", aeoCode: nil))
+        #expect(try FieldParser.overseasParty("BLUE OCEAN LOGISTICS INC. (AEO3566512334)").get()
+            == OverseasParty(name: "BLUE OCEAN LOGISTICS INC.", aeoCode: "AEO3566512334"))
+        #expect(FieldParser.overseasParty("ACME TRADING CO., LTD. (AEC").failure?.reason == .malformed)
+    }
+
+    @Test("confirmations print 是 or 否 after their label")
+    func confirmations() throws {
+        #expect(try FieldParser.confirmation("特殊关系确认：是", label: "特殊关系确认：").get() == true)
+        #expect(try FieldParser.confirmation("否", label: "自报自缴：").get() == false)
+        #expect(FieldParser.confirmation("特殊关系确认：", label: "特殊关系确认：").failure?.reason == .blank)
+        #expect(FieldParser.confirmation("特殊关系确认：是否", label: "特殊关系确认：").failure?.reason == .malformed)
+    }
+
+    @Test("identifier formats of text fields")
+    func textFormats() throws {
+        #expect(try FieldParser.text("2218 2025 1391 500080", field: "customsNumber").get() == "221820251391500080")
+        #expect(FieldParser.text("22182025139150008O", field: "customsNumber").failure?.reason == .malformed)
+        #expect(try FieldParser.text("C49925531511", field: "recordNumber").get() == "C49925531511")
+        #expect(try FieldParser.text("79-CD-287778", field: "licenseNumber").get() == "79-CD-287778")
+        #expect(FieldParser.text("79CD287778", field: "licenseNumber").failure?.reason == .malformed)
+        #expect(try FieldParser.text("021-92184011", field: "declarantPhone").get() == "021-92184011")
+    }
+
+    @Test("two readings agree despite spacing, stray marks at the ends, and O/0 in digit fields")
+    func agreement() {
+        #expect(PageReader.agree("20231228", ":20231228"))
+        #expect(PageReader.agree("20231228", "2023 1228 下"))
+        #expect(PageReader.agree("220120230260354831", "22O12023O26O354831"))
+        #expect(!PageReader.agree("109834125162037211", "909834125162037211"))
+        #expect(!PageReader.agree("USD/3264/3", "USD/32647/3"))
+        #expect(!PageReader.agree("55404247", "55404.247"))
+    }
+}
+
+extension Result {
+    var failure: Failure? { if case .failure(let f) = self { return f }; return nil }
+}

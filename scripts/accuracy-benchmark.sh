@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Field accuracy of `secondline scan` on generated scanned declarations, per tier, next to the
+# tesseract command-line tool's whole-page time on the same pages.
+#
+#   scripts/accuracy-benchmark.sh [SET_DIR]
+#
+# SET_DIR holds clean/ light/ hard/ as written by `scripts/make-fixtures.sh --large N SET_DIR`.
+# Without SET_DIR a fresh set of N=${N:-10} declarations per tier is generated into a temp dir
+# (seed ${SEED:-2000}; never tune to one set: change SEED).
+# Env: SECONDLINE = binary to use (default: release build of this tree, built if missing);
+#      TESS_PAGES = pages per tier timed with the tesseract CLI (default 4);
+#      ITEMS=1 scores item rows too; RESULTS=DIR keeps the result documents (default: discarded).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SET="${1:-}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+if [[ -z "${SECONDLINE:-}" ]]; then
+    echo "accuracy-benchmark: building secondline (release)" >&2
+    (cd "$ROOT" && swift build -c release --product secondline --scratch-path "$ROOT/.build-bench" >&2)
+    SECONDLINE="$ROOT/.build-bench/release/secondline"
+fi
+# A private copy: a concurrent build may replace the binary while this runs.
+cp "$SECONDLINE" "$WORK/secondline"
+BIN="$WORK/secondline"
+
+if [[ -z "$SET" ]]; then
+    SET="$WORK/set"
+    SECONDLINE="$BIN" SEED="${SEED:-2000}" bash "$ROOT/scripts/make-fixtures.sh" --large "${N:-10}" "$SET" >&2
+fi
+
+TESS_PAGES="${TESS_PAGES:-4}"
+SCORE_ARGS=()
+[[ "${ITEMS:-0}" == "1" ]] && SCORE_ARGS+=(--items)
+
+for tier in clean light hard; do
+    dir="$SET/$tier"
+    [[ -d "$dir" ]] || { echo "accuracy-benchmark: $dir is missing" >&2; exit 1; }
+    out="${RESULTS:-$WORK/results}/$tier"
+    mkdir -p "$out"
+    mapfile -t files < <(find "$dir" -maxdepth 1 -type f ! -name '*.json' | sort)
+    start=$(date +%s.%N)
+    "$BIN" scan --out "$out" "${files[@]}" 2>"$WORK/$tier.log" || true
+    end=$(date +%s.%N)
+    pages=$(python3 -c '
+import json, pathlib, sys
+n = 0
+for p in pathlib.Path(sys.argv[1]).glob("*.json"):
+    n += len(json.loads(p.read_text())["source"]["pages"])
+print(n)' "$out")
+    scan_s=$(python3 -c "print(f'{($end - $start) / max(1, $pages):.2f}')")
+
+    # tesseract CLI, whole page, on single-page images of the same set.
+    mapfile -t single < <(find "$dir" -maxdepth 1 -type f \( -name '*.png' -o -name '*.jpg' \) | sort | head -n "$TESS_PAGES")
+    tstart=$(date +%s.%N)
+    for f in "${single[@]}"; do tesseract "$f" - -l chi_sim+eng >/dev/null 2>&1 || true; done
+    tend=$(date +%s.%N)
+    tess_s=$(python3 -c "print(f'{($tend - $tstart) / max(1, ${#single[@]}):.2f}')")
+    ratio=$(python3 -c "print(f'{$scan_s / max(0.001, $tess_s):.2f}')")
+
+    echo "== $tier: $pages pages; scan ${scan_s} s/page; tesseract CLI (chi_sim+eng, whole page) ${tess_s} s/page on ${#single[@]} pages; ratio ${ratio} (target <= 0.6)"
+    python3 "$ROOT/scripts/accuracy_score.py" "$dir" "$out" --label "$tier" --calibration "${SCORE_ARGS[@]}"
+done
