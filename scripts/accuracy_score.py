@@ -83,6 +83,8 @@ def get(decl: dict | None, path: str):
 
 def flagged(path: str, names: set[str]) -> bool:
     """A field counts as flagged when it, its parent or one of its parts is named in gaps or findings."""
+    if path.startswith("items[") and "items" in names:
+        return True  # a gap or finding on the item list as a whole covers every item field
     parts = path.split(".")
     for i in range(1, len(parts) + 1):
         if ".".join(parts[:i]) in names:

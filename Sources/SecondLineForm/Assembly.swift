@@ -85,6 +85,9 @@ extension FormReader {
             }
         }
 
+        if options.readItems, let problem = itemListProblem(ordered, items: items, rejected: !rejections.isEmpty) {
+            gaps.append(Gap(field: "items", reason: .unreadable, page: nil, box: nil, text: nil, message: "items: \(problem); check the item list against the paper"))
+        }
         var declaration = Self.declaration(from: values, formType: ordered.first!.formType)
         declaration.items = items
         let today = options.today ?? CalendarDate.today()
@@ -96,6 +99,21 @@ extension FormReader {
         }
         return ResultDocument(files: [], status: ResultDocument.status(gaps: gaps, findings: findings), declaration: declaration,
                               fields: evidence, gaps: gaps, findings: findings)
+    }
+
+    /// Rows can be lost (a row not found, a page not read); the list must show that it is whole.
+    func itemListProblem(_ pages: [PageReading], items: [DeclarationItem], rejected: Bool) -> String? {
+        if rejected { return "a page could not be read, so item rows may be missing" }
+        for page in pages {
+            if let k = page.pageNumber, let n = page.pageCount, k < n, page.items.count < layout.items.rowsPerPage {
+                return "page \(k) of \(n) shows \(page.items.count) item rows although only the last page may have fewer than \(layout.items.rowsPerPage)"
+            }
+        }
+        let numbers = items.map(\.itemNumber)
+        if items.isEmpty { return "no item rows were found" }
+        if numbers.contains(where: { $0 == nil }) { return "some item numbers could not be read, so the order and completeness of the list is unconfirmed" }
+        if numbers.map({ $0! }) != Array(1...items.count) { return "the item numbers read (\(numbers.map { String($0!) }.joined(separator: ", "))) do not run 1, 2, 3 …" }
+        return nil
     }
 
     func pageNumberFindings(_ pages: [PageReading]) -> [Finding] {

@@ -29,8 +29,10 @@ public struct CodeFieldResolver: Sendable {
     ///   - nameText: what was read on the value line.
     ///   - codeTrusted / nameTrusted: whether each reading is reliable on its own (agreeing readings,
     ///     high confidence). Two halves that agree with each other need no further trust.
+    ///   - nameOnly: the form prints only the name (item currency, duty mode): a short name read alike
+    ///     twice is then all there is, and enough.
     public func resolve(field: String, table tableName: CodeTableName, codeText: String?, nameText: String,
-                        codeTrusted: Bool = true, nameTrusted: Bool = true) -> CodeResolution
+                        codeTrusted: Bool = true, nameTrusted: Bool = true, nameOnly: Bool = false) -> CodeResolution
     {
         let table = tables[tableName]
         let read = FieldParser.compact(codeText ?? "").uppercased()
@@ -75,7 +77,7 @@ public struct CodeFieldResolver: Sendable {
         // Only the name is usable: recover the code from it.
         if let match = nameMatch, code.isEmpty || !codeShapeOK || !codeTrusted {
             // Short names (CIF, C&F, 全免) are one misread apart: without the code they prove nothing.
-            guard match.name.count >= 4 else {
+            guard match.name.count >= 4 || (nameOnly && nameTrusted && match.distance == 0) else {
                 return problem(.unreadable, "the code could not be read and the short name '\(name)' alone does not settle it")
             }
             guard nameTrusted || match.distance == 0 else { return problem(.unreadable, "the name '\(name)' was read with low confidence and no code confirms it") }

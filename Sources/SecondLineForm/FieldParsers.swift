@@ -157,8 +157,9 @@ public enum FieldParser {
         let t = normalize(text)
         if t.isEmpty { return .failure(FieldProblem(.blank, "no attached documents are printed")) }
         // The printed prefix (随附单证N：) is Chinese; what remains is "N:CODE:NUMBER" per document.
-        let latin = String(t.unicodeScalars.map { $0.properties.isIdeographic ? " " : Character($0) })
-        let pattern = /(?:^|\s)([12])\s*:\s*([0-9A-Z]{1,4})\s*:\s*([0-9A-Za-z\-\/]+)/
+        // Quote marks are specks. Document codes are letters of either case (customs uses 'a' as well as 'A').
+        let latin = String(t.unicodeScalars.map { $0.properties.isIdeographic || "\"'“”‘’`".unicodeScalars.contains($0) ? " " : Character($0) })
+        let pattern = /(?:^|\s)([12])\s*[:,;]\s*([0-9A-Za-z]{1,4})\s*:\s*([0-9A-Za-z\-\/]+)/
         var docs: [AttachedDocument] = []
         var consumed = 0
         for match in latin.matches(of: pattern) {

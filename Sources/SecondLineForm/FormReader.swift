@@ -58,7 +58,7 @@ public final class FormReader {
             let path = url.path
             let data: Data
             do { data = try Data(contentsOf: url) } catch { throw FormReadError.file(path: path, reason: "the file could not be read (\(error.localizedDescription))") }
-            hashes.append(SHA256.hex(data))
+            hashes.append(SHA256.hex(of: data))
             let document: ImageDocument
             do { document = try ImageDocument(path: path, limits: options.limits) } catch {
                 throw FormReadError.file(path: path, reason: "\(error)")
@@ -171,5 +171,29 @@ extension FormReader {
         guard let png = try? normalized.image.pngData(), let gray = Raster.gray(fromEncoded: png),
               let (page, _, grid, turns) = register(gray, dpi: normalized.report.outputDPI) else { return nil }
         return (grid, page.width, page.height, turns)
+    }
+}
+
+extension FormReader {
+    /// The `页码/页数：k/n` printed on the first page of a file, or nil when it cannot be read
+    /// (not a form, or the mark unreadable). Cheaper than `read(files:)`: only the top line is read.
+    public func pageMark(of file: URL) throws -> (page: Int, pageCount: Int)? {
+        let document: ImageDocument
+        do { document = try ImageDocument(path: file.path, limits: options.limits) } catch {
+            throw FormReadError.file(path: file.path, reason: "\(error)")
+        }
+        guard document.pageCount > 0 else { return nil }
+        let loaded: LoadedPage
+        do { loaded = try document.loadPage(0) } catch { throw FormReadError.file(path: file.path, reason: "\(error)") }
+        guard let normalized = try? PageNormalizer().normalize(loaded, using: orientationEngine),
+              let png = try? normalized.image.pngData(), let gray = Raster.gray(fromEncoded: png),
+              let (page, binary, grid, _) = register(gray, dpi: normalized.report.outputDPI) else { return nil }
+        recognizer.setPage(page.backgroundNormalized() ?? page, clean: nil, dpi: normalized.report.outputDPI)
+        let reader = PageReader(layout: layout, recognizer: recognizer, resolver: resolver, policy: policy,
+                                binary: binary, grid: grid, pageNumber: 1)
+        var reading = PageReading(formType: .importDeclaration)
+        reader.readTopLine(into: &reading)
+        guard let k = reading.pageNumber, let n = reading.pageCount else { return nil }
+        return (k, n)
     }
 }

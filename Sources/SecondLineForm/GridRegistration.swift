@@ -111,15 +111,14 @@ struct GridLocator {
             divider = found.min { abs($0 - want) < abs($1 - want) }.flatMap { abs($0 - want) < 10 * scale ? $0 : nil }
         }
 
-        var itemEdges: [Double] = [left]
-        if let vOpen {
-            let top = horizontal[layout.items.headerTopMm] ?? 0, bottom = horizontal[layout.confirmationsTopMm] ?? 0
-            let found = verticalLines(vOpen, top: top, bottom: bottom)
-            let lefts = layout.items.columns.dropFirst().map(\.leftMm)
-            let matched = alignLinear(found: found, expectedMm: Array(lefts), scale: scale, origin: originX)
-            for mm in lefts { itemEdges.append(matched[mm] ?? (originX + mm * scale)) }
-        }
-        itemEdges.append(right)
+        // The item table's rules (outer ones included) are matched on their own: printouts move them
+        // independently of the header grid.
+        var itemEdges: [Double] = []
+        let boundaries = layout.items.columns.map(\.leftMm) + [layout.gridRightMm]
+        let itemTop = horizontal[layout.items.headerTopMm] ?? 0, itemBottom = horizontal[layout.confirmationsTopMm] ?? 0
+        let foundItems = vOpen.map { verticalLines($0, top: itemTop, bottom: itemBottom) } ?? []
+        let matchedItems = alignLinear(found: foundItems, expectedMm: boundaries, scale: scale, origin: originX)
+        for mm in boundaries { itemEdges.append(matchedItems[mm] ?? (originX + mm * scale)) }
         for i in 1..<itemEdges.count where itemEdges[i] <= itemEdges[i - 1] { itemEdges[i] = itemEdges[i - 1] + 1 }
 
         let f = factor
@@ -251,6 +250,11 @@ struct GridLocator {
 
     /// Same alignment for vertical dividers of one row, with the horizontal mapping fixed.
     func alignLinear(found: [Double], expectedMm: [Double], scale: Double, origin: Double) -> [Double: Double] {
+        // As many rules as expected, in order, each within reach: they are the expected ones.
+        if found.count == expectedMm.count,
+           zip(found, expectedMm).allSatisfy({ abs($0 - (origin + $1 * scale)) < 9 * scale }) {
+            return Dictionary(uniqueKeysWithValues: zip(expectedMm, found).map { ($0, $1) })
+        }
         let (_, pairs) = dynamicMatch(found: found, expected: expectedMm.map { origin + $0 * scale }, scale: scale)
         var out: [Double: Double] = [:]
         for (i, j) in pairs { out[expectedMm[j]] = found[i] }

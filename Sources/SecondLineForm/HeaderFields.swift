@@ -86,7 +86,7 @@ extension PageReader {
         }
         let primary = settings(for: kind, field: field)
         let reads = rects.map { recognizer.read($0, primary) }
-        let text = joinLines(reads.map(\.text))
+        var text = joinLines(reads.map(\.text))
         var combined = ReadText(words: reads.flatMap(\.words), box: union(rects) ?? inner)
         // Word confidences of whitelisted and of Chinese readings say little: a second reading must agree.
         // Latin text read by the Chinese model (an overseas party's name) is checked by the Latin model.
@@ -94,7 +94,18 @@ extension PageReader {
         if kind == .documents {
             combined.alternative = joinLines(rects.map { recognizer.read($0, .latinLine).text })
         } else if primary.model == .chinese && latinText {
-            combined.alternative = joinLines(rects.map { recognizer.read($0, .latinLine).text })
+            // Latin text: the Latin model reads it, the Chinese model's reading checks it.
+            let latinReads = rects.map { recognizer.read($0, .latinLine) }
+            let latinJoined = joinLines(latinReads.map(\.text))
+            if !Self.agree(text, latinJoined) {
+                let chineseText = text
+                text = latinJoined
+                combined = ReadText(words: latinReads.flatMap(\.words), box: union(rects) ?? inner)
+                // No third reading: the Latin model enlarged repeats its own mistakes.
+                combined.alternative = chineseText
+            } else {
+                combined.alternative = latinJoined
+            }
         } else {
             attachOpinion(&combined, rects: rects, settings: primary)
         }
@@ -141,7 +152,7 @@ extension PageReader {
             confidence = 0.99
         } else if let other = read.alternative, field == "attachedDocuments" {
             // The Latin model garbles the Chinese prefix; the documents themselves must read the same.
-            let tokens = { (t: String) in FieldParser.normalize(t).uppercased().matches(of: /([0-9A-Z]{1,4})\s*:\s*([0-9A-Z\-\/]{4,})/).map { "\($0.1):\($0.2)" } }
+            let tokens = { (t: String) in FieldParser.normalize(t).matches(of: /([0-9A-Za-z]{1,4})\s*:\s*([0-9A-Za-z\-\/]{4,})/).map { "\($0.1):\($0.2)" } }
             guard !tokens(read.text).isEmpty, tokens(read.text) == tokens(other) else {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
                 return
@@ -158,6 +169,9 @@ extension PageReader {
             } else if sureEnough, let third = tieBreak(read, primaryText: read.text), Self.agree(read.text, third) {
                 notes.append("two of three readings agree (the other read '\(FieldParser.normalize(other))')")
                 confidence = 0.93
+            } else if !sureEnough && Self.agree(read.text, other) {
+                page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' but the Chinese model was unsure of a character (confidence %.2f)", FieldParser.normalize(read.text), read.minConfidence)), box: box, text: text))
+                return
             } else {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
                 return
@@ -296,7 +310,8 @@ extension PageReader {
             }
             if item.field == "page" {
                 let parts = FieldParser.compact(text).split(separator: "/")
-                if parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), k >= 1, n >= k, policy.trusted(read) {
+                if parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), k >= 1, n >= k,
+                   read.alternative.map({ Self.agree(text, $0) }) ?? policy.trusted(read) {
                     page.pageNumber = k
                     page.pageCount = n
                 }
@@ -390,7 +405,10 @@ extension PageReader {
                 page.gaps.append(gap("declaringUnit.uscc", FieldProblem(.blank, "no unified social credit code is printed"), box: rect, text: nil))
                 return
             }
-            let valueWords = first.words.filter { $0.box.x + $0.box.width / 2 >= start }
+            // Read the value again on its own: the label's words and the value's may have run together.
+            let valueX = max(rect.x, start - Int(0.6 * mm))
+            let valueRect = PixelBox(x: valueX, y: rect.y, width: rect.x + rect.width - valueX, height: rect.height)
+            let valueWords = recognizer.read(valueRect, .chineseLine).words
             // Name up to the bracket; the code inside it is re-read with its alphabet.
             var nameWords: [ReadWord] = []
             var bracketX: Int? = nil

@@ -8,24 +8,56 @@ extension PageReader {
         let edges = grid.itemColumnEdges
         guard edges.count == items.columns.count + 1 else { return }
         let first = grid.y(items.firstRowTopMm), end = grid.y(layout.confirmationsTopMm)
+        if CellRecognizer.debug {
+            FileHandle.standardError.write(Data("items: edges \(edges.map { Int($0) }) rows \(Int(first))…\(Int(end)) mm \(mm)\n".utf8))
+        }
         let rowHeight = (end - first) / Double(items.rowsPerPage)
         for row in 0..<items.rowsPerPage {
             let top = first + Double(row) * rowHeight
-            // Empty rows end the list on this page.
-            let whole = interior(left: edges[0], right: edges[edges.count - 1], top: top, bottom: top + rowHeight)
-            if textBands(in: whole).isEmpty { break }
+            // Empty rows end the list on this page. Every item prints its number and HS code, so a row
+            // without text in those two columns is empty (whatever else is inked there: a rule, a stamp).
+            let number = interior(left: edges[0], right: edges[1], top: top, bottom: top + rowHeight)
+            let hsCode = interior(left: edges[1], right: edges[2], top: top, bottom: top + rowHeight)
+            if textBands(in: number).isEmpty && textBands(in: hsCode).isEmpty { break }
             var slots: [[PixelBox?]] = []
+            var unsafe: [Int: PixelBox] = [:]
             for c in items.columns.indices {
                 let inner = interior(left: edges[c], right: edges[c + 1], top: top, bottom: top + rowHeight)
-                slots.append(lineSlots(inner, rowTop: top))
+                if let found = lineSlots(inner, rowTop: top) { slots.append(found) } else {
+                    slots.append([nil, nil, nil])
+                    unsafe[c] = inner
+                }
             }
-            page.items.append(readItem(slots: slots))
+            var item = readItem(slots: slots)
+            for (c, box) in unsafe {
+                for key in Self.itemKeys(column: c) {
+                    item.values[key] = nil
+                    item.evidence[key] = nil
+                    item.gaps.removeAll { $0.field == key || $0.field.hasPrefix(key + ".") }
+                    item.gaps.append(gap(key, FieldProblem(.unreadable, "the lines of this column cannot be told apart or run into its border"), box: box, text: nil))
+                }
+            }
+            page.items.append(item)
         }
     }
 
-    /// The three printed lines of one column cell, by the ink found near each nominal line.
-    func lineSlots(_ inner: PixelBox, rowTop: Double) -> [PixelBox?] {
+    /// The three printed lines of one column cell, by the ink found near each nominal line; nil when the
+    /// cell cannot be split safely (lines run together, or ink runs into the column's left border).
+    func lineSlots(_ inner: PixelBox, rowTop: Double) -> [PixelBox?]? {
         let bands = textBands(in: inner)
+        for band in bands {
+            if let extent = inkExtent(PixelBox(x: inner.x, y: band.top, width: inner.width, height: band.bottom - band.top)),
+               extent.0 <= inner.x + Int(0.1 * mm) { return nil }
+        }
+        let step = layout.items.lineTopsInRowMm.count > 1 ? layout.items.lineTopsInRowMm[1] - layout.items.lineTopsInRowMm[0] : 4.4
+        if bands.contains(where: { Double($0.bottom - $0.top) > 1.5 * step * mm }) {
+            // Lines printed close together ran into one band: cut at the nominal line positions instead.
+            return layout.items.lineTopsInRowMm.map { offset -> PixelBox? in
+                let y0 = rowTop + (offset - 0.5) * mm, y1 = rowTop + (offset + step - 0.2) * mm
+                let rect = box(x0: Double(inner.x), y0: max(Double(inner.y), y0), x1: Double(inner.x + inner.width), y1: min(Double(inner.y + inner.height), y1))
+                return inkExtent(rect) == nil ? nil : rect
+            }
+        }
         let rects = lineRects(bands, in: inner)
         let centers = layout.items.lineTopsInRowMm.map { rowTop + ($0 + layout.valueFontMm * 0.45) * mm }
         var slots: [PixelBox?] = Array(repeating: nil, count: centers.count)
@@ -37,6 +69,20 @@ extension PageReader {
             if let existing = slots[slot] { slots[slot] = union([existing, rects[i]]) } else { slots[slot] = rects[i] }
         }
         return slots
+    }
+
+    static func itemKeys(column: Int) -> [String] {
+        switch column {
+        case 0: return ["itemNumber", "recordItemNumber"]
+        case 1: return ["hsCode"]
+        case 2: return ["name", "specification"]
+        case 3: return ["legalQuantity", "secondQuantity", "declaredQuantity"]
+        case 4: return ["unitPrice", "totalPrice", "currency"]
+        case 5: return ["originCountry"]
+        case 6: return ["destinationCountry"]
+        case 7: return ["domesticRegion"]
+        default: return ["dutyMode"]
+        }
     }
 
     func readItem(slots: [[PixelBox?]]) -> ItemReading {
@@ -87,6 +133,13 @@ extension PageReader {
         var combined = ReadText(words: reads.flatMap(\.words), box: union(present) ?? present[0])
         let text = joinLines(reads.map(\.text))
         attachOpinion(&combined, rects: present, settings: .chineseLine)
+        // Declaration elements separate values with '|', which the model confuses with the digit 1:
+        // a 1 or l touching a separator cannot be told from a separator.
+        if key == "specification", FieldParser.compact(text).contains(/[1lI]\||\|[1lI]|^[0-9][1lI]/) {
+            scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': a separator '|' and the digit 1 cannot be told apart here"),
+                                    box: combined.box, text: text))
+            return
+        }
         record(key, .string(FieldParser.normalize(text)), read: combined, text: text, into: &scratch)
     }
 
@@ -99,7 +152,7 @@ extension PageReader {
         var read = recognizer.read(rect, .chineseLine)
         attachOpinion(&read, rects: [rect], settings: .chineseLine)
         let text = FieldParser.compact(read.text)
-        guard let match = text.wholeMatch(of: /([0-9]+(?:\.[0-9]+)?)(\D+)/), let value = ExactDecimal(String(match.1)) else {
+        guard let match = text.wholeMatch(of: /([0-9]+(?:\.[0-9]+)?)([^0-9.]+)/), let value = ExactDecimal(String(match.1)) else {
             scratch.gaps.append(gap(key, FieldProblem(.malformed, "'\(text)' is not a quantity with a unit"), box: rect, text: text))
             return
         }
@@ -138,7 +191,7 @@ extension PageReader {
             nameTrusted = read.alternative.map { Self.agree(read.text, $0) } ?? false
         }
         let resolution = resolver.resolve(field: key, table: table, codeText: codeText, nameText: nameText,
-                                          codeTrusted: codeTrusted, nameTrusted: nameTrusted)
+                                          codeTrusted: codeTrusted, nameTrusted: nameTrusted, nameOnly: code == nil)
         let box = union([code, name].compactMap { $0 })
         let shown = [codeText.map { "(\($0))" }, nameText.isEmpty ? nil : nameText].compactMap { $0 }.joined(separator: " ")
         switch resolution.outcome {

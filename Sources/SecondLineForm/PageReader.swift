@@ -109,7 +109,7 @@ final class PageReader {
             }
             let ink = rows[y...end].reduce(0, +)
             // Specks and stray marks are neither labels nor values.
-            if Double(end - y + 1) >= 0.8 * mm, Double(ink) >= 1.2 * mm * mm {
+            if Double(end - y + 1) >= 0.8 * mm, Double(ink) >= 0.5 * mm * mm {
                 bands.append((rect.y + y, rect.y + end + 1))
             }
             y = end + 1
@@ -216,6 +216,17 @@ final class PageReader {
         }
         var second = recognizer.read(rest, settings)
         attachOpinion(&second, rects: [rest], settings: settings)
+        // The first reading saw the whole line: if it read the value differently, the crop may have cut
+        // a character off; no reading of the same crop can settle that.
+        let firstPass = first.words.filter { $0.box.x + $0.box.width / 2 >= start }.map(\.text).joined()
+        let firstValue = FieldParser.parenthesized(firstPass) ?? firstPass
+        let secondValue = FieldParser.parenthesized(second.text) ?? second.text
+        if !firstValue.isEmpty, !Self.agree(secondValue, firstValue),
+           CodeFieldResolver.distance(FieldParser.compact(secondValue), FieldParser.compact(firstValue)) <= 2,
+           FieldParser.compact(firstValue).count > FieldParser.compact(secondValue).count {
+            second.alternative = firstPass
+            second.tieBreakSettings = nil
+        }
         return (second, second.text)
     }
 
@@ -226,8 +237,10 @@ final class PageReader {
             if let colon = w.text.lastIndex(where: { $0 == "：" || $0 == ":" }) {
                 let after = w.text[w.text.index(after: colon)...]
                 if !after.isEmpty {
-                    let fraction = Double(w.text.distance(from: w.text.startIndex, to: colon) + 1) / Double(w.text.count)
-                    return w.box.x + Int(Double(w.box.width) * fraction)
+                    // Glyph widths differ (a full-width colon, narrow digits): start inside the colon
+                    // rather than risk cutting the first character of the value.
+                    let fraction = (Double(w.text.distance(from: w.text.startIndex, to: colon)) + 0.6) / Double(w.text.count)
+                    return w.box.x + Int(Double(w.box.width) * fraction) + Int(0.6 * mm)
                 }
                 if i + 1 < words.count { return words[i + 1].box.x }
                 return nil
