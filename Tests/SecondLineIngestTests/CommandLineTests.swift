@@ -56,7 +56,7 @@ struct CommandLineTests {
     @Test("an unreadable file exits 2 and the other files are still validated")
     func unreadableAmongValid() throws {
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).json")
-        FileManager.default.createFile(atPath: empty.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty.path, contents: Data())
         defer { try? FileManager.default.removeItem(at: empty) }
         let run = try secondline(["validate", "--today", "2026-11-29", try fixture("malformed.json"), empty.path,
                                   FileManager.default.temporaryDirectory.path, try fixture("invalid-import.json")])
