@@ -39,10 +39,7 @@ public enum DecMessageXML {
                 preserved.headElements.append(element)
             }
         }
-        func text(_ key: String) -> JSONValue? {
-            guard let value = h[key]?.trimmedWhitespace, !value.isEmpty else { return nil }
-            return .string(value)
-        }
+        func text(_ key: String) -> JSONValue? { nonBlank(h[key]) }
         var m: [(String, JSONValue)] = []
         func put(_ key: String, _ value: JSONValue?) { if let value { m.append((key, value)) } }
         func object(_ pairs: [(String, JSONValue?)]) -> JSONValue? {
@@ -128,10 +125,7 @@ public enum DecMessageXML {
                 if modelledList.contains(element.localName), element.children.isEmpty { l[element.localName] = element.text } else { extras.append(element) }
             }
             preserved.itemElements.append(extras)
-            func t(_ key: String) -> JSONValue? {
-                guard let value = l[key]?.trimmedWhitespace, !value.isEmpty else { return nil }
-                return .string(value)
-            }
+            func t(_ key: String) -> JSONValue? { nonBlank(l[key]) }
             var item: [(String, JSONValue)] = []
             func add(_ key: String, _ value: JSONValue?) { if let value { item.append((key, value)) } }
             add("itemNumber", t("GNo"))
@@ -163,6 +157,12 @@ public enum DecMessageXML {
         let isEmpty = preserved.headElements.isEmpty && preserved.messageElements.isEmpty && preserved.itemElements.allSatisfy(\.isEmpty)
         decoded.declaration.preservedXML = isEmpty ? nil : preserved
         return decoded
+    }
+
+    /// An element's text as a JSON string; empty elements stand for blank fields.
+    static func nonBlank(_ text: String?) -> JSONValue? {
+        guard let value = text?.trimmedWhitespace, !value.isEmpty else { return nil }
+        return .string(value)
     }
 
     // MARK: Writing

@@ -70,7 +70,7 @@ public struct DeclarationGenerator: Sendable {
         }
         let office = pick(.customsOffices, &rng)
         d.customsPort = office
-        d.customsNumber = office + String(format4(declared.year)) + (isImport ? "1" : "0") + digits(9, &rng)
+        d.customsNumber = office + String(declared.year) + (isImport ? "1" : "0") + digits(9, &rng)
         d.preEntryNumber = digits(18, &rng)
         d.domesticParty = Party(name: companyName(&rng), uscc: uscc(&rng))
         d.endUser = Bool.random(using: &rng) ? d.domesticParty : Party(name: companyName(&rng), uscc: uscc(&rng))
@@ -204,6 +204,4 @@ public struct DeclarationGenerator: Sendable {
         let fraction = places == 0 ? 0 : Int.random(in: 0..<scale, using: &rng)
         return ExactDecimal(significand: Int128(whole) * Int128(scale) + Int128(fraction), scale: places)
     }
-
-    func format4(_ year: Int) -> String { String(year) }
 }
