@@ -85,11 +85,13 @@ render clean 2 png "$(gen clean-export 102 5 export-declaration)" --blank-rate 0
 render clean 3 png "$(gen clean-import-record 103 2 import-record-list)" --inconsistent-rate 0.3
 render clean 4 pdf "$(gen clean-export-record-2p 104 8 export-record-list)"
 
-# Light: one 4-page TIFF, JPEG single pages, pages that disagree on a header value.
+# Light: one 4-page TIFF, JPEG single pages, pages that disagree on a header value, 4 shuffled page files.
 render light 11 tiff "$(gen light-export-4p 111 20 export-declaration)" --tiff-bilevel never --blank-rate 0.2
 render light 12 jpeg "$(gen light-import-record 112 1 import-record-list)" --inconsistent-rate 0.3
 render light 13 png "$(gen light-export-record 113 4 export-record-list)" --blank-rate 0.3
 render light 14 pages "$(gen light-import-3p-conflict 114 14 import-declaration)" --page-conflict-rate 1
+# Four page files whose names do not follow the printed page numbers (issue 5: multi-page assembly).
+render light 15 pages "$(gen light-export-4p-shuffled 115 22 export-declaration)" --shuffle-pages
 
 # Hard: rotated, stamped, G4 bilevel TIFF, PDF with a missing page, page files out of order.
 render hard 21 jpeg "$(gen hard-import-stamp 121 4 import-declaration)" --blank-rate 0.2 --inconsistent-rate 0.1 \

@@ -16,6 +16,8 @@ struct ReadText: Sendable, Hashable {
     var box: PixelBox
     /// A second, independent reading of the same pixels (another model, no whitelist), when one was made.
     var alternative: String? = nil
+    /// The lowest word confidence of the alternative reading.
+    var alternativeMinConfidence: Double? = nil
     /// Where and how a third reading can be made when the first two disagree.
     var tieBreakRects: [PixelBox] = []
     var tieBreakSettings: ReadSettings? = nil
@@ -28,7 +30,9 @@ struct ReadText: Sendable, Hashable {
 
 /// How a rectangle is read: which model, which characters, one line or a block.
 struct ReadSettings: Sendable, Hashable {
-    enum Model: Sendable, Hashable { case chinese, latin }
+    /// `han`: Tesseract's Han (Simplified) script model — another network than `chi_sim`, trained on
+    /// more fonts; it reads Latin too. Its mistakes differ from chi_sim's, which makes it the check.
+    enum Model: Sendable, Hashable { case chinese, latin, han }
     var model: Model
     var whitelist: String?
     var singleLine: Bool
@@ -43,6 +47,7 @@ struct ReadSettings: Sendable, Hashable {
     static let latinLine = ReadSettings(model: .latin, whitelist: nil, singleLine: true)
     static let chineseLine = ReadSettings(model: .chinese, whitelist: nil, singleLine: true)
     static let chineseBlock = ReadSettings(model: .chinese, whitelist: nil, singleLine: false)
+    static let hanLine = ReadSettings(model: .han, whitelist: nil, singleLine: true)
     static let charge = ReadSettings(model: .latin, whitelist: "0123456789./ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true)
     static let phone = ReadSettings(model: .latin, whitelist: "0123456789-", singleLine: true)
 }
@@ -52,6 +57,7 @@ struct ReadSettings: Sendable, Hashable {
 final class CellRecognizer {
     private var chinese: OpaquePointer
     private var latin: OpaquePointer
+    private var han: OpaquePointer
     private var page: Raster?
     private var cleanPage: Raster?
     private var dpi = 300
@@ -59,15 +65,16 @@ final class CellRecognizer {
     init(tessdataDirectory: String) throws(FormReadError) {
         // Tesseract's OpenMP threads spin on a shared 2-core machine; workers run in parallel instead.
         setenv("OMP_THREAD_LIMIT", "1", 0)
-        guard let c = TessBaseAPICreate(), let l = TessBaseAPICreate() else { throw .engine("Tesseract could not be created") }
+        guard let c = TessBaseAPICreate(), let l = TessBaseAPICreate(), let h = TessBaseAPICreate() else { throw .engine("Tesseract could not be created") }
         chinese = c
         latin = l
-        for (handle, language) in [(c, "chi_sim"), (l, "eng")] {
+        han = h
+        let packages = ["chi_sim": "tesseract-ocr-chi-sim", "eng": "tesseract-ocr-eng", "HanS": "tesseract-ocr-script-hans"]
+        for (handle, language) in [(c, "chi_sim"), (l, "eng"), (h, "HanS")] {
             // LSTM only (OEM 1): the legacy engine is not shipped in Debian's tessdata_fast/best files.
             if TessBaseAPIInit2(handle, tessdataDirectory, language, OEM_LSTM_ONLY) != 0 {
-                TessBaseAPIDelete(c)
-                TessBaseAPIDelete(l)
-                throw .engine("the language data '\(language)' is missing in \(tessdataDirectory)")
+                for handle in [c, l, h] { TessBaseAPIDelete(handle) }
+                throw .engine("the language data '\(language)' is missing in \(tessdataDirectory); install the Debian package \(packages[language] ?? language) (scripts/setup.sh does)")
             }
             _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
             // Inverted-text retries double the time of low-confidence lines and never apply to a printed form.
@@ -80,6 +87,8 @@ final class CellRecognizer {
         TessBaseAPIDelete(chinese)
         TessBaseAPIEnd(latin)
         TessBaseAPIDelete(latin)
+        TessBaseAPIEnd(han)
+        TessBaseAPIDelete(han)
     }
 
     /// `raster`: the grey page; `clean`: a bilevel copy without specks, read for a second opinion.
@@ -95,10 +104,11 @@ final class CellRecognizer {
         guard let source, let crop = source.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else {
             return .empty(rect)
         }
-        let margin = max(8, dpi / 25)
+        let margin = max(8, dpi / CellRecognizer.marginDivisor)
         let source2 = settings.scale == 1 ? crop : (crop.scaled(settings.scale) ?? crop)
         guard let padded = source2.bordered(margin) else { return .empty(rect) }
-        let handle = settings.model == .chinese ? chinese : latin
+        let started = Self.debug ? DispatchTime.now().uptimeNanoseconds : 0
+        let handle = switch settings.model { case .chinese: chinese; case .latin: latin; case .han: han }
         TessBaseAPISetPageSegMode(handle, settings.rawLine ? PSM_RAW_LINE : settings.singleLine ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK)
         _ = TessBaseAPISetVariable(handle, "tessedit_char_whitelist", settings.whitelist ?? "")
         TessBaseAPISetImage2(handle, padded.pix)
@@ -124,11 +134,13 @@ final class CellRecognizer {
         } while TessResultIteratorNext(iterator, RIL_WORD) != 0
         if Self.debug {
             let shown = words.map { String(format: "%@(%.2f)", $0.text, $0.confidence) }.joined(separator: " ")
-            FileHandle.standardError.write(Data("read \(rect.x),\(rect.y) \(rect.width)x\(rect.height) \(settings.model) \(settings.whitelist ?? "-"): \(shown)\n".utf8))
+            let ms = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+            FileHandle.standardError.write(Data("read \(ms)ms \(rect.x),\(rect.y) \(rect.width)x\(rect.height) \(settings.model) \(settings.whitelist ?? "-"): \(shown)\n".utf8))
         }
         return ReadText(words: words, box: rect)
     }
 
     /// `SECONDLINE_FORM_DEBUG=1` logs every read to stderr (for tuning, never in normal runs).
     static let debug = ProcessInfo.processInfo.environment["SECONDLINE_FORM_DEBUG"] == "1"
+    static let marginDivisor = Int(ProcessInfo.processInfo.environment["SL_MARGIN_DIV"] ?? "") ?? 25
 }

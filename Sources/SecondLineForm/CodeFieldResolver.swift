@@ -101,8 +101,9 @@ public struct CodeFieldResolver: Sendable {
         return problem(.unreadable, "neither the code nor the name of \(field) could be read reliably ('\(shown)')")
     }
 
-    /// Where every code of the table has a digit at a position, a read O or I there is 0 or 1, and where
-    /// every code has a letter, a read 0 or 1 is O or I (the one confusion a code's format settles).
+    /// Where every code of the table has a digit at a position, a letter read there that OCR confuses with
+    /// a digit (O/D/Q → 0, I/L → 1, S → 5, B → 8, Z → 2, G → 6) is that digit, and where every code has a
+    /// letter, such a digit is the letter: the one confusion a code's format settles.
     static func conformToShape(_ code: String, of table: CodeTable) -> String {
         let codes = table.entries.map { Array($0.code) }
         guard !codes.isEmpty, Set(codes.map(\.count)) == [code.count] else { return code }
@@ -110,9 +111,9 @@ public struct CodeFieldResolver: Sendable {
         for i in chars.indices {
             let column = codes.map { $0[i] }
             if column.allSatisfy(\.isASCIIDigit) {
-                if chars[i] == "O" || chars[i] == "D" || chars[i] == "Q" { chars[i] = "0" } else if chars[i] == "I" || chars[i] == "L" { chars[i] = "1" }
+                if let digit = OCRConfusion.digit(forLetter: chars[i]) { chars[i] = digit }
             } else if column.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                if chars[i] == "0" { chars[i] = "O" } else if chars[i] == "1" { chars[i] = "I" }
+                if let letter = OCRConfusion.letter(forDigit: chars[i]) { chars[i] = letter }
             }
         }
         return String(chars)
@@ -128,32 +129,57 @@ public struct CodeFieldResolver: Sendable {
         return code.allSatisfy { $0.isASCIIDigit || ($0.isASCII && $0.isUppercase) }
     }
 
-    struct NameMatch { var code: String; var name: String; var distance: Int }
-
-    /// The table entry whose name the reading matches: exactly, or within a small edit distance
-    /// when no other entry is nearly as close (an ambiguous reading matches nothing).
-    static func match(name: String, in table: CodeTable) -> NameMatch? {
-        if let code = table.code(forName: name) { return NameMatch(code: code, name: name, distance: 0) }
-        var best: NameMatch? = nil
-        var runnerUp = Int.max
-        for entry in table.entries {
-            let d = distance(name, FieldParser.compact(entry.name))
-            if let b = best {
-                if d < b.distance {
-                    runnerUp = b.distance
-                    best = NameMatch(code: entry.code, name: entry.name, distance: d)
-                } else if d < runnerUp {
-                    runnerUp = d
-                }
-            } else {
-                best = NameMatch(code: entry.code, name: entry.name, distance: d)
-            }
-        }
-        guard let b = best, b.distance <= tolerance(for: b.name), runnerUp > b.distance + 1 else { return nil }
-        return b
+    struct NameMatch {
+        var code: String
+        var name: String
+        /// Plain edit distance between the reading and the table name (0 = read exactly).
+        var distance: Int
+        /// OCR-confusion-aware distance (`OCRConfusion.distance`); equals `distance` when no edit is a known confusion.
+        var cost: Double = 0
+        /// Every edit is a substitution of characters OCR is known to confuse (e.g. 干 for 千).
+        var confusionOnly: Bool { distance > 0 && cost <= Double(distance) * OCRConfusion.substitutionCost + 1e-9 }
     }
 
-    /// One misread character per four, at most 2; names of 1–3 characters must be read exactly.
+    /// The table entry whose name the reading matches: exactly, or within a small OCR-confusion-aware
+    /// distance when no other entry is nearly as close (an ambiguous reading matches nothing).
+    /// Names of 1–3 characters match only through one confusable character (干克 → 千克), and only when
+    /// the reading is not itself another entry's name.
+    static func match(name: String, in table: CodeTable) -> NameMatch? {
+        if let code = table.code(forName: name) { return NameMatch(code: code, name: name, distance: 0, cost: 0) }
+        guard !name.isEmpty else { return nil }
+        var best: (entry: CodeTable.Entry, cost: Double)? = nil
+        var runnerUp = Double.infinity
+        for entry in table.entries {
+            let c = OCRConfusion.distance(name, FieldParser.compact(entry.name))
+            if let b = best {
+                if c < b.cost {
+                    runnerUp = b.cost
+                    best = (entry, c)
+                } else if c < runnerUp {
+                    runnerUp = c
+                }
+            } else {
+                best = (entry, c)
+            }
+        }
+        guard let b = best else { return nil }
+        let target = FieldParser.compact(b.entry.name)
+        let edits = distance(name, target)
+        let match = NameMatch(code: b.entry.code, name: b.entry.name, distance: edits, cost: b.cost)
+        if target.count >= 4 {
+            // Two whole edits between the best and the next entry; one suffices when the best is only
+            // confusable substitutions (拆半征税 → 折半征税, not 折半补税).
+            let margin = runnerUp - b.cost
+            guard b.cost <= Double(tolerance(for: target)) + 1e-9, margin > 1 + 1e-9 || (match.confusionOnly && margin >= 1 - 1e-9) else { return nil }
+        } else {
+            // Short names: exactly one confusable substitution, and every other entry at least a whole edit further.
+            guard edits == 1, match.confusionOnly, runnerUp > b.cost + 0.5 else { return nil }
+        }
+        return match
+    }
+
+    /// One misread character per four, at most 2; names of 1–3 characters must be read exactly
+    /// (or with one confusable character, see `match`).
     static func tolerance(for name: String) -> Int { min(2, name.count / 4) }
 
     /// Levenshtein distance over characters.
@@ -171,5 +197,89 @@ public struct CodeFieldResolver: Sendable {
             swap(&previous, &current)
         }
         return previous[y.count]
+    }
+
+    /// What a name repair changed, for the field's evidence: `'干' read for '千'`.
+    static func describeSubstitutions(read: String, as name: String) -> String {
+        let a = Array(read), b = Array(name)
+        guard a.count == b.count else { return "'\(read)' read for '\(name)'" }
+        let changed = zip(a, b).filter { $0 != $1 }.map { "'\($0.0)' read for '\($0.1)'" }
+        return changed.isEmpty ? "read exactly" : changed.joined(separator: ", ")
+    }
+}
+
+/// Characters OCR engines are known to confuse. A substitution between two characters of one group
+/// costs less than an arbitrary substitution, so that a closed vocabulary (codes, units, countries,
+/// currencies, duty modes) is matched by what a scan can plausibly have turned it into.
+/// The list is deliberately short: only confusions seen with the printed fonts of the form.
+enum OCRConfusion {
+    /// Groups of mutually confusable characters (data, not logic).
+    static let groups: [String] = [
+        // Latin letters and digits
+        "0ODQ", "1lI|!", "5S", "8B", "2Z", "6G", "7T",
+        // Chinese characters that differ by one short stroke or dot
+        "千干于王", "己已巳", "未末", "土士", "日曰目", "人入八", "大太犬", "天夫", "王玉", "刀力",
+        "贝见", "鸟乌", "免兔", "折拆", "戊戌戍", "元无", "币市", "兑克", "台合", "个介", "只兄", "支文",
+    ]
+    static let substitutionCost = 0.3
+
+    /// The groups each character belongs to (王 is confused both with 千 and with 玉).
+    static let groupsOf: [Character: Set<Int>] = {
+        var map: [Character: Set<Int>] = [:]
+        for (i, group) in groups.enumerated() { for c in group { map[c, default: []].insert(i) } }
+        return map
+    }()
+
+    /// Cost of reading `b` where `a` is printed: 0 same, `substitutionCost` confusable, 1 otherwise.
+    static func cost(_ a: Character, _ b: Character) -> Double {
+        if a == b { return 0 }
+        if let x = groupsOf[a], let y = groupsOf[b], !x.isDisjoint(with: y) { return substitutionCost }
+        return 1
+    }
+
+    /// Whether two characters are a known OCR confusion.
+    static func confusable(_ a: Character, _ b: Character) -> Bool { a != b && cost(a, b) < 1 }
+
+    /// Weighted Levenshtein distance: insertions and deletions cost 1, substitutions `cost(_:_:)`.
+    static func distance(_ a: String, _ b: String) -> Double {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return Double(y.count) }
+        if y.isEmpty { return Double(x.count) }
+        var previous = (0...y.count).map(Double.init)
+        var current = [Double](repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            current[0] = Double(i)
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost(x[i - 1], y[j - 1]))
+            }
+            swap(&previous, &current)
+        }
+        return previous[y.count]
+    }
+
+    /// The digit a letter stands for where only a digit can be printed (O → 0, S → 5 …).
+    static func digit(forLetter c: Character) -> Character? {
+        guard c.isLetter || c == "|" || c == "!" else { return nil }
+        let forms = [c, Character(c.uppercased()), Character(c.lowercased())]
+        for group in groups where forms.contains(where: { group.contains($0) }) {
+            if let d = group.first(where: \.isASCIIDigit) { return d }
+        }
+        return nil
+    }
+
+    /// The letter a digit stands for where only an (upper-case) letter can be printed (0 → O, 5 → S …).
+    static func letter(forDigit c: Character) -> Character? {
+        guard c.isASCIIDigit, let g = groupsOf[c]?.min() else { return nil }
+        return groups[g].first { $0.isASCII && $0.isUppercase }
+    }
+
+    /// A reading of a number with letters a Latin model confuses with digits turned into those digits
+    /// (`1O5.2S` → `105.25`); nil when a character is neither a digit, a decimal point nor such a letter.
+    static func digitsOnly(_ text: String) -> String? {
+        var out = ""
+        for c in text where !c.isWhitespace && c != "," {
+            if c.isASCIIDigit || c == "." { out.append(c) } else if c == "。" { out.append(".") } else if let d = digit(forLetter: c) { out.append(d) } else { return nil }
+        }
+        return out.isEmpty ? nil : out
     }
 }

@@ -101,31 +101,50 @@ public final class FormReader {
         source.rotation = normalized.report.rotationAppliedDegrees
         source.skewDegrees = normalized.report.skewCorrectedDegrees
         source.dpi = normalized.report.outputDPI
-        guard let png = try? normalized.image.pngData(), let gray = Raster.gray(fromEncoded: png) else {
+        guard let gray = Raster.gray(from: normalized.image) else {
             return (source, .failure("the page image could not be converted"))
         }
         let dpi = normalized.report.outputDPI
-        guard let (page, binary, grid, turns) = register(gray, dpi: dpi) else {
+        // Orientation: the grid's position says which way up the page is, but specks can mislead it;
+        // the title must read as one of the forms, so a page whose title does not is tried the other way up.
+        var located: (page: Raster, grid: GridRegistration, turns: Int, reader: PageReader, formType: FormType)? = nil
+        var firstTitle: String? = nil
+        var foundGrid = false
+        var candidate = register(gray, dpi: dpi)
+        for attempt in 0..<2 {
+            if attempt == 1, let (page, _, _, turns) = candidate { candidate = registerFlipped(page, turns: turns, dpi: dpi) }
+            guard let (page, binary, grid, turns) = candidate else { break }
+            foundGrid = true
+            // Tesseract reads the grey page with an even background; a bilevel copy without specks tells
+            // where the ink is (lines of text, their extent), so that specks beside a value are never read.
+            let even = page.backgroundNormalized() ?? page
+            let clean = even.binarizedBetweenPaperAndInk().flatMap { $0.despeckled(size: max(3, Int(0.3 * grid.pixelsPerMm))) }
+            recognizer.setPage(even, clean: clean, dpi: dpi)
+            if let dir = ProcessInfo.processInfo.environment["SECONDLINE_FORM_DEBUG_DIR"] {
+                let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + "-\(index + 1)"
+                try? even.pngData()?.write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + "-even.png"))
+                try? clean?.pngData()?.write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + "-clean.png"))
+            }
+            // Where the ink lies (lines, their extent) is judged without specks up to half a millimetre: on
+            // a noisy scan smaller ones bridge the gap between a label and its value.
+            let inkMap = clean.flatMap { $0.despeckled(size: max(4, Int(0.5 * grid.pixelsPerMm))) } ?? clean ?? binary
+            let reader = PageReader(layout: layout, recognizer: recognizer, resolver: resolver, policy: policy,
+                                    binary: inkMap, grid: grid, pageNumber: resultPage)
+            let (formType, titleText) = reader.readFormType()
+            if let formType {
+                located = (page, grid, turns, reader, formType)
+                break
+            }
+            if firstTitle == nil { firstTitle = titleText }
+        }
+        guard foundGrid else {
             return (source, .failure("no declaration form grid was found on the page (not a customs declaration form, blank, or unreadable)"))
         }
-        if turns != 0 { source.rotation = (source.rotation + turns * 90) % 360 }
-        // Tesseract reads the grey page with an even background; a bilevel copy without specks tells
-        // where the ink is (lines of text, their extent), so that specks beside a value are never read.
-        let even = page.backgroundNormalized() ?? page
-        let clean = even.binarizedBetweenPaperAndInk().flatMap { $0.despeckled(size: max(3, Int(0.3 * grid.pixelsPerMm))) }
-        recognizer.setPage(even, clean: clean, dpi: dpi)
-        if let dir = ProcessInfo.processInfo.environment["SECONDLINE_FORM_DEBUG_DIR"] {
-            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + "-\(index + 1)"
-            try? even.pngData()?.write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + "-even.png"))
-            try? clean?.pngData()?.write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + "-clean.png"))
-        }
-        let reader = PageReader(layout: layout, recognizer: recognizer, resolver: resolver, policy: policy,
-                                binary: clean ?? binary, grid: grid, pageNumber: resultPage)
-        let (formType, titleText) = reader.readFormType()
-        guard let formType else {
-            let shown = titleText.isEmpty ? "no title could be read" : "the title reads '\(titleText)'"
+        guard let (_, _, turns, reader, formType) = located else {
+            let shown = (firstTitle ?? "").isEmpty ? "no title could be read" : "the title reads '\(firstTitle ?? "")'"
             return (source, .failure("this is not one of the four declaration forms: \(shown)"))
         }
+        if turns != 0 { source.rotation = (source.rotation + turns * 90) % 360 }
         var reading = PageReading(formType: formType)
         reader.readHeader(formType: formType, into: &reading)
         if options.readItems { reader.readItems(formType: formType, into: &reading) }
@@ -149,6 +168,13 @@ public final class FormReader {
         return nil
     }
 
+    /// The registered page turned upside down, registered again.
+    func registerFlipped(_ page: Raster, turns: Int, dpi: Int) -> (Raster, Raster, GridRegistration, Int)? {
+        guard let flipped = page.rotatedOrth(quarterTurns: 2), let binary = flipped.binarized(),
+              let grid = try? GridLocator(layout: layout).locate(page: binary, dpi: dpi) else { return nil }
+        return (flipped, binary, grid, (turns + 2) % 4)
+    }
+
     func isUpright(_ binary: Raster, _ grid: GridRegistration) -> Bool {
         let mm = grid.pixelsPerMm
         let top = grid.y(layout.rows[0].topMm), bottom = grid.y(layout.bottomMm)
@@ -168,7 +194,7 @@ extension FormReader {
         let document = try ImageDocument(path: path, limits: options.limits)
         let loaded = try document.loadPage(index)
         let normalized = try PageNormalizer().normalize(loaded, using: orientationEngine)
-        guard let png = try? normalized.image.pngData(), let gray = Raster.gray(fromEncoded: png),
+        guard let gray = Raster.gray(from: normalized.image),
               let (page, _, grid, turns) = register(gray, dpi: normalized.report.outputDPI) else { return nil }
         return (grid, page.width, page.height, turns)
     }
@@ -186,7 +212,7 @@ extension FormReader {
         let loaded: LoadedPage
         do { loaded = try document.loadPage(0) } catch { throw FormReadError.file(path: file.path, reason: "\(error)") }
         guard let normalized = try? PageNormalizer().normalize(loaded, using: orientationEngine),
-              let png = try? normalized.image.pngData(), let gray = Raster.gray(fromEncoded: png),
+              let gray = Raster.gray(from: normalized.image),
               let (page, binary, grid, _) = register(gray, dpi: normalized.report.outputDPI) else { return nil }
         recognizer.setPage(page.backgroundNormalized() ?? page, clean: nil, dpi: normalized.report.outputDPI)
         let reader = PageReader(layout: layout, recognizer: recognizer, resolver: resolver, policy: policy,

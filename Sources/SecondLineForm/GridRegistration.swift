@@ -116,7 +116,12 @@ struct GridLocator {
         var itemEdges: [Double] = []
         let boundaries = layout.items.columns.map(\.leftMm) + [layout.gridRightMm]
         let itemTop = horizontal[layout.items.headerTopMm] ?? 0, itemBottom = horizontal[layout.confirmationsTopMm] ?? 0
-        let foundItems = vOpen.map { verticalLines($0, top: itemTop, bottom: itemBottom) } ?? []
+        // Some printouts rule only the column titles, not the rows below them: the title band's rules
+        // (which full-height rules also cross) place the columns.
+        let headerBottom = horizontal[layout.items.firstRowTopMm] ?? (alignment.originY + layout.items.firstRowTopMm * alignment.scale)
+        let bodyRules = vOpen.map { verticalLines($0, top: itemTop, bottom: itemBottom) } ?? []
+        let titleRules = vOpen.map { verticalLines($0, top: itemTop, bottom: headerBottom) } ?? []
+        let foundItems = titleRules.count > bodyRules.count ? titleRules : bodyRules
         let matchedItems = alignLinear(found: foundItems, expectedMm: boundaries, scale: scale, origin: originX)
         for mm in boundaries { itemEdges.append(matchedItems[mm] ?? (originX + mm * scale)) }
         for i in 1..<itemEdges.count where itemEdges[i] <= itemEdges[i - 1] { itemEdges[i] = itemEdges[i - 1] + 1 }

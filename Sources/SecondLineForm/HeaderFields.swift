@@ -2,6 +2,8 @@ import Foundation
 import SecondLineModel
 
 extension PageReader {
+    static let trace = ProcessInfo.processInfo.environment["SL_TRACE"] == "1"
+
     /// Reads every header and footer field of the page for `formType`.
     func readHeader(formType: FormType, into page: inout PageReading) {
         readTopLine(into: &page)
@@ -86,6 +88,7 @@ extension PageReader {
         }
         let primary = settings(for: kind, field: field)
         let reads = rects.map { recognizer.read($0, primary) }
+        var lineReads = reads
         var text = joinLines(reads.map(\.text))
         var combined = ReadText(words: reads.flatMap(\.words), box: union(rects) ?? inner)
         // Word confidences of whitelisted and of Chinese readings say little: a second reading must agree.
@@ -100,9 +103,13 @@ extension PageReader {
             if !Self.agree(text, latinJoined) {
                 let chineseText = text
                 text = latinJoined
+                lineReads = latinReads
                 combined = ReadText(words: latinReads.flatMap(\.words), box: union(rects) ?? inner)
-                // No third reading: the Latin model enlarged repeats its own mistakes.
+                // The Han script model, which reads Latin as well, settles it (the Latin model enlarged
+                // repeats its own mistakes).
                 combined.alternative = chineseText
+                combined.tieBreakRects = rects
+                combined.tieBreakSettings = .hanLine
             } else {
                 combined.alternative = latinJoined
             }
@@ -111,6 +118,10 @@ extension PageReader {
         }
         if combined.words.isEmpty {
             page.gaps.append(gap(field, FieldProblem(.unreadable, "ink is present but no text could be read"), box: combined.box, text: nil))
+            return
+        }
+        if let missed = lineReads.lazy.compactMap(missedInk).first {
+            page.gaps.append(gap(field, FieldProblem(.unreadable, "read as '\(FieldParser.normalize(text))' but \(missed)"), box: combined.box, text: text))
             return
         }
         let parsed: Result<FieldValue, FieldProblem>
@@ -138,10 +149,18 @@ extension PageReader {
     }
 
     /// Stores a parsed value unless the reading is too unsure, in which case it becomes an `unreadable` gap.
+    /// `canonical` puts each reading in the field's canonical form before readings are compared.
     func record(_ field: String, _ value: FieldValue?, read: ReadText, text: String, crossChecked: Bool = false,
-                notes: [String] = [], into page: inout PageReading) {
+                notes: [String] = [], canonical: (String) -> String = { $0 }, into page: inout PageReading) {
         guard let value else { return }
+        func agree(_ a: String, _ b: String) -> Bool { Self.agree(canonical(a), canonical(b)) }
         let box = union(read.words.map(\.box)) ?? read.box
+        if Self.trace {
+            let ink = inkExtent(read.box)
+            let leftGap = ink.map { Double((read.words.first?.box.x ?? 0) - $0.0) / mm } ?? -1
+            let rightGap = ink.map { Double($0.1 - ((read.words.last.map { $0.box.x + $0.box.width }) ?? 0)) / mm } ?? -1
+            FileHandle.standardError.write(Data(String(format: "TRACE\t%@\t%@\t%@\t%.3f\t%.3f\t%.3f\t%.2f\t%.2f\n", field, FieldParser.normalize(text), FieldParser.normalize(read.alternative ?? ""), read.minConfidence, read.alternativeMinConfidence ?? -1, read.confidence, leftGap, rightGap).utf8))
+        }
         var notes = notes
         var confidence = read.confidence
         if crossChecked {
@@ -160,17 +179,20 @@ extension PageReader {
             notes.append("two independent readings agree")
             confidence = 0.98
         } else if let other = read.alternative {
-            let chinese = read.text.unicodeScalars.contains { $0.properties.isIdeographic }
-            // The Chinese model can repeat its own mistake on an enlarged crop; a word it was unsure of stays unsure.
-            let sureEnough = !chinese || read.minConfidence >= 0.3
-            if Self.agree(read.text, other) && sureEnough {
+            // Two networks can agree on a character both were unsure of (a rare character read as a
+            // common one): such an agreement needs the third reading as well.
+            let unsure = max(read.minConfidence, read.alternativeMinConfidence ?? 1) < policy.minimumAgreeing
+            if agree(read.text, other) && !unsure {
                 notes.append("two independent readings agree")
                 confidence = 0.98
-            } else if sureEnough, let third = tieBreak(read, primaryText: read.text), Self.agree(read.text, third) {
+            } else if agree(read.text, other), let third = tieBreak(read, primaryText: read.text, minimumConfidence: 0), agree(read.text, third) {
+                notes.append("three readings agree, each unsure of some character")
+                confidence = 0.9
+            } else if !unsure, let third = tieBreak(read, primaryText: read.text), agree(read.text, third) {
                 notes.append("two of three readings agree (the other read '\(FieldParser.normalize(other))')")
                 confidence = 0.93
-            } else if !sureEnough && Self.agree(read.text, other) {
-                page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' but the Chinese model was unsure of a character (confidence %.2f)", FieldParser.normalize(read.text), read.minConfidence)), box: box, text: text))
+            } else if agree(read.text, other) {
+                page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but both readings were unsure of a character (confidence %.2f)", FieldParser.normalize(read.text), max(read.minConfidence, read.alternativeMinConfidence ?? 0))), box: box, text: text))
                 return
             } else {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
@@ -207,6 +229,28 @@ extension PageReader {
             }
         }
         let codeTrusted = codeRead.map { read in read.alternative.map { Self.agree(codeText ?? "", FieldParser.parenthesized($0) ?? $0) } ?? policy.trusted(read) } ?? false
+        // A trusted code whose own table name is one character from the name read, with no other entry as
+        // close: the name confirms the code despite its misread character.
+        if codeTrusted, let code = codeText.map({ CodeFieldResolver.conformToShape($0, of: resolver.tables[table]) }),
+           let own = resolver.tables[table].name(forCode: code), !nameText.isEmpty, nameText != own,
+           CodeFieldResolver.distance(nameText, own) == 1,
+           !resolver.tables[table].entries.contains(where: { $0.code != code && CodeFieldResolver.distance(nameText, $0.name) <= 1 }) {
+            let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }
+            page.values[field] = .string(code)
+            page.evidence[field] = FieldEvidence(text: "(\(code)) \(nameText)", confidence: 0.95, page: pageNumber, box: union(boxes) ?? inner,
+                                                 notes: ["code \(code) read twice alike; its table name '\(own)' is one character from the name read ('\(nameText)')"])
+            return
+        }
+        // A name that is exactly a table name and a code read one character off that name's code (a
+        // character lost at the bracket): each half confirms the other.
+        if let read = codeText, !read.isEmpty, let named = resolver.tables[table].code(forName: nameText), read != named,
+           CodeFieldResolver.distance(read, named) == 1, !resolver.tables[table].contains(code: read) {
+            let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }
+            page.values[field] = .string(named)
+            page.evidence[field] = FieldEvidence(text: "(\(read)) \(nameText)", confidence: 0.93, page: pageNumber, box: union(boxes) ?? inner,
+                                                 notes: ["name '\(nameText)' is the table name of \(named); the code was read as '\(read)', one character off"])
+            return
+        }
         // A name that is printed but unreadable leaves the code unconfirmed: the two halves are the check.
         if valueRect != nil, !(nameRead?.words.isEmpty ?? true), CodeFieldResolver.match(name: nameText, in: resolver.tables[table]) == nil {
             let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }
@@ -243,6 +287,10 @@ extension PageReader {
         let reads = valueRects.map { recognizer.read($0, .chineseLine) }
         let text = joinLines(reads.map(\.text))
         var combined = ReadText(words: reads.flatMap(\.words), box: union(valueRects) ?? inner)
+        if let missed = reads.lazy.compactMap(missedInk).first {
+            page.gaps.append(gap(field + ".name", FieldProblem(.unreadable, "read as '\(FieldParser.normalize(text))' but \(missed)"), box: combined.box, text: text))
+            return
+        }
         attachOpinion(&combined, rects: valueRects, settings: .chineseLine)
         switch FieldParser.name(text) {
         case .success(let name): record(field + ".name", .string(name), read: combined, text: text, into: &page)
@@ -351,6 +399,19 @@ extension PageReader {
         for (i, item) in items.enumerated() {
             let segment = box(x0: starts[i], y0: Double(rect.y), x1: i + 1 < items.count ? starts[i + 1] : grid.gridRight, y1: Double(rect.y + rect.height))
             let words = found[i]
+            let secondText = second[i].map(\.text).joined()
+            if words.count != 1 || secondText != words[0].text {
+                // The line read as a whole lost or garbled this one: read its own segment with both networks.
+                let marks = { (read: ReadText) in read.text.filter { $0 == Character(self.layout.trueText) || $0 == Character(self.layout.falseText) } }
+                let own = recognizer.read(segment, .chineseLine), other = recognizer.read(segment, .hanLine)
+                if marks(own).count == 1, marks(own) == marks(other) {
+                    let mark = String(marks(own))
+                    page.values[item.field] = .boolean(mark == layout.trueText)
+                    page.evidence[item.field] = FieldEvidence(text: mark, confidence: 0.95, page: pageNumber, box: union(own.words.map(\.box)) ?? segment,
+                                                              notes: ["read alike by two networks on the segment alone"])
+                    continue
+                }
+            }
             if words.count == 1 {
                 let value = words[0].text == layout.trueText
                 var single = ReadText(words: words, box: segment)

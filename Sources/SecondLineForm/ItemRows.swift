@@ -12,6 +12,7 @@ extension PageReader {
             FileHandle.standardError.write(Data("items: edges \(edges.map { Int($0) }) rows \(Int(first))…\(Int(end)) mm \(mm)\n".utf8))
         }
         let rowHeight = (end - first) / Double(items.rowsPerPage)
+        var numberTexts: [[String]] = []
         for row in 0..<items.rowsPerPage {
             let top = first + Double(row) * rowHeight
             // Empty rows end the list on this page. Every item prints its number and HS code, so a row
@@ -28,7 +29,8 @@ extension PageReader {
                     unsafe[c] = inner
                 }
             }
-            var item = readItem(slots: slots)
+            var (item, texts) = readItem(slots: slots)
+            numberTexts.append(texts["itemNumber"] ?? [])
             for (c, box) in unsafe {
                 for key in Self.itemKeys(column: c) {
                     item.values[key] = nil
@@ -37,7 +39,102 @@ extension PageReader {
                     item.gaps.append(gap(key, FieldProblem(.unreadable, "the lines of this column cannot be told apart or run into its border"), box: box, text: nil))
                 }
             }
+            applyPriceCheck(&item, texts: texts)
             page.items.append(item)
+        }
+        // Item numbers follow the rows: the page's printed number, or the one its other item numbers imply,
+        // gives each row's number; a reading that says it settles an unreadable one.
+        if let k = page.pageNumber ?? FormReader.pageImpliedByItems(page, rowsPerPage: items.rowsPerPage) {
+            for row in page.items.indices {
+                repairItemNumber(&page.items[row], texts: numberTexts[row],
+                                 expected: ItemRepairs.positionalItemNumber(page: k, row: row, rowsPerPage: items.rowsPerPage))
+            }
+        }
+    }
+
+    /// An unreadable item number is recovered from the row's position on a page whose `页码` was read,
+    /// when a reading of the number says the same (ItemRepairs.repairItemNumber); a number read that
+    /// differs from the position is left as read (XF-ITEM-COUNT and the assembly report it).
+    func repairItemNumber(_ item: inout ItemReading, texts: [String], expected: Int) {
+        if case .integer(let n)? = item.values["itemNumber"] {
+            if n == expected, var ev = item.evidence["itemNumber"] {
+                ev.notes.append("fits the row's position on its page")
+                ev.confidence = 1 - (1 - ev.confidence) * 0.5
+                item.evidence["itemNumber"] = ev
+            }
+            return
+        }
+        guard let index = item.gaps.firstIndex(where: { $0.field == "itemNumber" }),
+              let note = ItemRepairs.repairItemNumber(texts: texts, expected: expected) else { return }
+        let gap = item.gaps.remove(at: index)
+        item.values["itemNumber"] = .integer(expected)
+        item.evidence["itemNumber"] = FieldEvidence(text: gap.text ?? texts.first ?? "", confidence: 0.95, page: pageNumber, box: gap.box, notes: [note])
+    }
+
+    /// total price = declared quantity × unit price: confirms the three, or recovers a gapped total or
+    /// unit price when exactly one of its readings fits (ItemRepairs.checkPrice).
+    func applyPriceCheck(_ item: inout ItemReading, texts: [String: [String]]) {
+        func reading(_ key: String) -> ItemRepairs.NumberReading {
+            var value: ExactDecimal? = nil
+            if case .decimal(let v)? = item.values[key] { value = v }
+            return ItemRepairs.NumberReading(value: value, texts: texts[key.replacingOccurrences(of: ".value", with: "")] ?? [],
+                                             confidence: item.evidence[key]?.confidence ?? 0)
+        }
+        let keys = ["declaredQuantity.value", "unitPrice", "totalPrice"]
+        // A declared quantity is recovered only with its unit: every reading's unit must name the same table unit.
+        var quantity = reading(keys[0])
+        var quantityUnit: String? = nil
+        if quantity.value == nil {
+            let chinese = quantity.texts.filter { !$0.hasPrefix(Self.latinMarker) && !$0.isEmpty }
+            let latin = quantity.texts.filter { $0.hasPrefix(Self.latinMarker) }.map { String($0.dropFirst(Self.latinMarker.count)) }
+            let split = chinese.compactMap { Self.splitQuantity(FieldParser.compact($0)) }
+            let units = Set(split.map { part -> String? in
+                guard let m = CodeFieldResolver.match(name: part.1, in: resolver.tables[.units]), m.distance == 0 || m.confusionOnly else { return nil }
+                return m.code
+            })
+            // The unit only when every reading of the cell names the same table unit.
+            if split.count == chinese.count, units.count == 1, let only = units.first, let code = only { quantityUnit = code }
+            quantity.texts = split.map { $0.0.description } + latin
+        }
+        let outcome = ItemRepairs.checkPrice(quantity: quantity, unitPrice: reading(keys[1]), total: reading(keys[2]))
+        func note(_ text: String, boost: Bool) {
+            for key in keys {
+                guard var ev = item.evidence[key] else { continue }
+                ev.notes.append(text)
+                if boost { ev.confidence = 1 - (1 - ev.confidence) * 0.5 }
+                item.evidence[key] = ev
+            }
+        }
+        switch outcome {
+        case .confirmed(let text): note(text, boost: true)
+        case .withinTolerance(let text), .disagree(let text): note(text, boost: false)
+        case .repaired(let field, let value, let text):
+            let key = field.rawValue
+            // The quantity's gap names the whole quantity (value and unit).
+            let gapField = field == .declaredQuantity ? "declaredQuantity" : key
+            guard let index = item.gaps.firstIndex(where: { ($0.field == gapField || $0.field == key) && $0.reason != .blank }) else { return }
+            let gap = item.gaps.remove(at: index)
+            item.values[key] = .decimal(value)
+            let ev = FieldEvidence(text: gap.text ?? "", confidence: 0.95, page: pageNumber, box: gap.box, notes: [text])
+            item.evidence[key] = ev
+            if field == .declaredQuantity {
+                if let quantityUnit {
+                    item.values["declaredQuantity.unit"] = .string(quantityUnit)
+                    item.evidence["declaredQuantity.unit"] = ev
+                } else {
+                    // The value is confirmed by the arithmetic; the unit is not, and stays a gap.
+                    var unitGap = gap
+                    unitGap.field = "declaredQuantity.unit"
+                    unitGap.message = "page \(pageNumber), items[?].declaredQuantity.unit: the unit could not be read ('\(gap.text ?? "")'); the value \(value) was recovered from unit price and total"
+                    item.gaps.append(unitGap)
+                }
+            }
+            let name = field == .totalPrice ? "total price" : field == .unitPrice ? "unit price" : "declared quantity"
+            note("\(name) recovered from the other two", boost: false)
+        case .unresolved(let field, let text):
+            let gapField = field == .declaredQuantity ? "declaredQuantity" : field.rawValue
+            if let index = item.gaps.firstIndex(where: { $0.field == gapField || $0.field == field.rawValue }) { item.gaps[index].message += "; \(text)" }
+        case .undetermined: break
         }
     }
 
@@ -85,8 +182,11 @@ extension PageReader {
         }
     }
 
-    func readItem(slots: [[PixelBox?]]) -> ItemReading {
+    /// One item row; also every text read for the numeric fields (first reading, second opinion), which
+    /// the repairs from the form's redundancy use.
+    func readItem(slots: [[PixelBox?]]) -> (ItemReading, [String: [String]]) {
         var scratch = PageReading(formType: .importDeclaration)
+        var texts: [String: [String]] = [:]
         func number(_ key: String, _ rect: PixelBox?, required: Bool, parse: (String) -> Result<FieldValue, FieldProblem>) {
             guard let rect else {
                 if required { scratch.gaps.append(gap(key, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil)) }
@@ -94,6 +194,7 @@ extension PageReader {
             }
             var read = recognizer.read(rect, .decimal)
             attachOpinion(&read, rects: [rect], settings: .decimal)
+            texts[key] = [read.text, read.alternative ?? ""]
             switch parse(read.text) {
             case .success(let v): record(key, v, read: read, text: read.text, into: &scratch)
             case .failure(let p): scratch.gaps.append(gap(key, p, box: rect, text: read.text))
@@ -110,7 +211,7 @@ extension PageReader {
         chineseText("specification", [col[2][1], col[2][2]], into: &scratch, required: false)
         quantity("legalQuantity", col[3][0], into: &scratch, required: true)
         quantity("secondQuantity", col[3][1], into: &scratch, required: false)
-        quantity("declaredQuantity", col[3][2], into: &scratch, required: true)
+        texts["declaredQuantity"] = quantity("declaredQuantity", col[3][2], into: &scratch, required: true)
         number("unitPrice", col[4][0], required: true) { FieldParser.decimal($0).map(FieldValue.decimal) }
         number("totalPrice", col[4][1], required: true) { FieldParser.decimal($0).map(FieldValue.decimal) }
         namedCode("currency", table: .currencies, code: nil, name: col[4][2], into: &scratch)
@@ -118,9 +219,10 @@ extension PageReader {
         namedCode("destinationCountry", table: .countries, code: col[6][1], name: col[6][0], into: &scratch)
         namedCode("domesticRegion", table: .domesticRegions, code: col[7][0], name: col[7][1], into: &scratch)
         namedCode("dutyMode", table: .dutyModes, code: nil, name: col[8][0], into: &scratch)
-        return ItemReading(values: scratch.values, evidence: scratch.evidence,
-                           gaps: scratch.gaps.map { var g = $0; g.message = g.message.replacingOccurrences(of: ", \(g.field):", with: ", items[?].\(g.field):"); return g },
-                           findings: scratch.findings)
+        let item = ItemReading(values: scratch.values, evidence: scratch.evidence,
+                               gaps: scratch.gaps.map { var g = $0; g.message = g.message.replacingOccurrences(of: ", \(g.field):", with: ", items[?].\(g.field):"); return g },
+                               findings: scratch.findings)
+        return (item, texts)
     }
 
     func chineseText(_ key: String, _ rects: [PixelBox?], into scratch: inout PageReading, required: Bool) {
@@ -134,38 +236,141 @@ extension PageReader {
         let text = joinLines(reads.map(\.text))
         attachOpinion(&combined, rects: present, settings: .chineseLine)
         // Declaration elements separate values with '|', which the model confuses with the digit 1:
-        // a 1 or l touching a separator cannot be told from a separator.
+        // a 1 or l touching a separator cannot be told from a separator — except in the two leading
+        // elements (brand type, export preference), which are one digit each.
+        if key == "specification" {
+            let canonical = { (t: String) in Self.leadingElements(FieldParser.compact(t))?.text ?? FieldParser.compact(t) }
+            if let leading = Self.leadingElements(FieldParser.compact(text)), !leading.rest.contains(/[1lI]\||\|[1lI]/) {
+                var notes: [String] = []
+                if !FieldParser.compact(text).hasPrefix(leading.text.prefix(4)) {
+                    notes.append("read as '\(FieldParser.compact(text).prefix(4))'; the first two declaration elements are one digit each, so they are '\(leading.text.prefix(4))'")
+                }
+                let value = Self.leadingElements(FieldParser.normalize(text))?.text ?? leading.text
+                record(key, .string(value), read: combined, text: text, notes: notes, canonical: canonical, into: &scratch)
+                return
+            }
+        }
         if key == "specification", FieldParser.compact(text).contains(/[1lI]\||\|[1lI]|^[0-9][1lI]/) {
             scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': a separator '|' and the digit 1 cannot be told apart here"),
                                     box: combined.box, text: text))
             return
         }
         record(key, .string(FieldParser.normalize(text)), read: combined, text: text, into: &scratch)
+        if key == "specification", case .string(let value)? = scratch.values[key], let fixed = Self.digitElements(value), fixed != value {
+            // The first two declaration elements (brand type, export preference) are single digits: a letter
+            // O read there is the digit 0.
+            scratch.values[key] = .string(fixed)
+            scratch.evidence[key]?.notes.append("read as '\(value.prefix(5))'; the first two declaration elements are digits, so a letter o there is 0: '\(fixed.prefix(5))'")
+        }
     }
 
-    /// `150.5千克`: a decimal and a unit name from the units table.
-    func quantity(_ key: String, _ rect: PixelBox?, into scratch: inout PageReading, required: Bool) {
+    /// `010|…`, `o|0|…` → `0|0|…`: the two leading declaration elements are one digit each, so the
+    /// second and fourth characters are separators (read as 1, l, I) and the first and third digits (a
+    /// letter o is 0). Nil when the text does not start that way.
+    static func leadingElements(_ text: String) -> (text: String, rest: Substring)? {
+        // Spaces inside the first elements are OCR's, not the printer's.
+        var chars = Array(text.drop { $0 == " " })
+        var taken = 0
+        var head: [Character] = []
+        while head.count < 5, taken < chars.count {
+            if chars[taken] != " " { head.append(chars[taken]) }
+            taken += 1
+        }
+        chars = Array(head.dropLast()) + Array(chars[(taken - (head.count == 5 ? 1 : 0))...])
+        func digit(_ c: Character) -> Character? { c.isASCIIDigit ? c : (c == "o" || c == "O") ? "0" : nil }
+        func separator(_ c: Character) -> Bool { "|1lI!".contains(c) }
+        guard let first = digit(chars[0]), separator(chars[1]), let second = digit(chars[2]), separator(chars[3]),
+              !separator(chars[4]) else { return nil }
+        let rest = String(chars[4...])
+        return ("\(first)|\(second)|" + rest, Substring(rest))
+    }
+
+    /// `0|o|…` → `0|0|…`: letters confused with 0 in the two leading one-digit elements; nil when the text
+    /// does not start with two one-character elements.
+    static func digitElements(_ text: String) -> String? {
+        var chars = Array(text)
+        guard chars.count >= 4, chars[1] == "|", chars[3] == "|" else { return nil }
+        for i in [0, 2] {
+            if chars[i].isASCIIDigit { continue }
+            // Only the lower-case o the Chinese model gives for a 0: an upper-case O could be a code letter.
+            guard chars[i] == "o" else { return nil }
+            chars[i] = "0"
+        }
+        return String(chars)
+    }
+
+    /// `150.5千克`: a decimal and a unit name from the units table. A unit read with one character OCR
+    /// confuses (干克 for 千克) is the table's unit when no other unit is as close, and only when the
+    /// second reading says the same unit. Returns the texts read (first reading, second opinion).
+    @discardableResult
+    func quantity(_ key: String, _ rect: PixelBox?, into scratch: inout PageReading, required: Bool) -> [String] {
         guard let rect else {
             if required { scratch.gaps.append(gap(key, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil)) }
-            return
+            return []
         }
         var read = recognizer.read(rect, .chineseLine)
         attachOpinion(&read, rects: [rect], settings: .chineseLine)
+        var texts = [read.text, read.alternative ?? ""]
+        // When the quantity cannot be taken as read, the digits are read once more by the Latin model (digits
+        // only): a value that quantity × unit price = total then confirms can still be recovered.
+        func digitsReading() {
+            guard key == "declaredQuantity" else { return }
+            texts.append(Self.latinMarker + recognizer.read(rect, .decimal).text)
+        }
         let text = FieldParser.compact(read.text)
-        guard let match = text.wholeMatch(of: /([0-9]+(?:\.[0-9]+)?)([^0-9.]+)/), let value = ExactDecimal(String(match.1)) else {
+        guard let (value, unitName) = Self.splitQuantity(text) else {
             scratch.gaps.append(gap(key, FieldProblem(.malformed, "'\(text)' is not a quantity with a unit"), box: rect, text: text))
-            return
+            digitsReading()
+            return texts
         }
-        let unitName = String(match.2)
-        guard let unit = CodeFieldResolver.match(name: unitName, in: resolver.tables[.units]), unit.distance == 0 else {
+        let units = resolver.tables[.units]
+        guard let unit = CodeFieldResolver.match(name: unitName, in: units), unit.distance == 0 || unit.confusionOnly else {
             scratch.gaps.append(gap(key, FieldProblem(.unreadable, "the unit '\(unitName)' is not a unit name of the table"), box: rect, text: text))
-            return
+            digitsReading()
+            return texts
         }
-        record(key + ".value", .decimal(value), read: read, text: text, into: &scratch)
+        var notes: [String] = []
+        var checked = read
+        if unit.distance > 0 {
+            // The repair must not rest on one reading: the second must name the same unit (exactly or by the same repair).
+            let other = read.alternative.flatMap { Self.splitQuantity(FieldParser.compact($0)) }
+            guard let other, other.0 == value, let otherUnit = CodeFieldResolver.match(name: other.1, in: units),
+                  otherUnit.code == unit.code, otherUnit.distance == 0 || otherUnit.confusionOnly else {
+                scratch.gaps.append(gap(key, FieldProblem(.unreadable, "the unit '\(unitName)' is not a unit name of the table, and the second reading ('\(FieldParser.normalize(read.alternative ?? ""))') does not confirm '\(unit.name)'"), box: rect, text: text))
+                digitsReading()
+                return texts
+            }
+            notes.append("unit read as '\(unitName)'\(other.1 == unitName ? "" : " and '\(other.1)'"): \(CodeFieldResolver.describeSubstitutions(read: unitName, as: unit.name)), a known OCR confusion; the only unit that close is '\(unit.name)' (\(unit.code))")
+            // The value halves agree; compare the texts with the unit repaired so that record() sees two agreeing readings.
+            let repaired = "\(value)\(unit.name)"
+            checked = ReadText(words: [ReadWord(text: repaired, box: union(read.words.map(\.box)) ?? read.box, confidence: read.minConfidence)], box: read.box)
+            checked.alternative = repaired
+            checked.tieBreakRects = read.tieBreakRects
+            checked.tieBreakSettings = read.tieBreakSettings
+        }
+        record(key + ".value", .decimal(value), read: checked, text: text, notes: notes, into: &scratch)
         if scratch.values[key + ".value"] != nil {
             scratch.values[key + ".unit"] = .string(unit.code)
             scratch.evidence[key + ".unit"] = scratch.evidence[key + ".value"]
+        } else if let index = scratch.gaps.lastIndex(where: { $0.field == key + ".value" }) {
+            // Value and unit are one printed quantity: an unsure reading leaves both out, so the gap names both.
+            scratch.gaps[index].field = key
+            scratch.gaps[index].message = scratch.gaps[index].message.replacingOccurrences(of: ", \(key).value:", with: ", \(key):")
+            digitsReading()
         }
+        return texts
+    }
+
+    /// Marks the Latin digits-only reading among a quantity's texts.
+    static let latinMarker = "latin:"
+
+    /// `150.5千克` → (150.5, 千克); nil when the text is not a number followed by a unit name.
+    static func splitQuantity(_ text: String) -> (ExactDecimal, String)? {
+        guard let match = text.wholeMatch(of: /([0-9]+(?:\.[0-9]+)?)([^0-9.]+)/), let value = ExactDecimal(String(match.1)) else { return nil }
+        // Punctuation is never part of a unit name: a comma or quote after it is a speck read as one.
+        var unit = String(match.2)
+        while let last = unit.last, last.isPunctuation || last.isSymbol { unit.removeLast() }
+        return unit.isEmpty ? nil : (value, unit)
     }
 
     /// A code printed as a name (and sometimes also as `(code)`), resolved through its table.

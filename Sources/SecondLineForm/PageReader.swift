@@ -40,6 +40,8 @@ struct ConfidencePolicy: Sendable {
     var minimumWord: Double = 0.55
     /// For values a second check confirms (code = name, USCC check character), the bar is lower.
     var minimumCrossChecked: Double = 0.45
+    /// Two readings that agree, where neither was sure of every word above this, need a third.
+    var minimumAgreeing: Double = 0.3
 
     func trusted(_ read: ReadText) -> Bool {
         !read.words.isEmpty && read.confidence >= minimumMean && read.minConfidence >= minimumWord
@@ -80,7 +82,18 @@ final class PageReader {
         let rect = box(x0: grid.gridLeft + 20 * mm, y0: y0, x1: grid.gridRight - 20 * mm, y1: y1)
         let read = recognizer.read(rect, .chineseBlock)
         let text = FieldParser.compact(read.text)
-        return (FormClassifier.classify(text, titles: layout.titles), text)
+        if let type = FormClassifier.classify(text, titles: layout.titles) { return (type, text) }
+        // Layout analysis can lose a bold title among specks: read the tallest line on its own, as
+        // scanned and then from the despeckled copy.
+        guard let title = textBands(in: rect).max(by: { $0.bottom - $0.top < $1.bottom - $1.top }) else { return (nil, text) }
+        let line = lineRects([title], in: rect)[0]
+        var shown = text
+        for clean in [false, true] {
+            let again = FieldParser.compact(recognizer.read(line, .chineseLine, clean: clean).text)
+            if let type = FormClassifier.classify(again, titles: layout.titles) { return (type, again) }
+            if shown.isEmpty { shown = again }
+        }
+        return (nil, shown)
     }
 
     // MARK: geometry helpers
@@ -277,31 +290,42 @@ final class PageReader {
     }
 
     /// Latin and digit fields are checked by the Chinese model (another network, other mistakes);
-    /// Chinese text by the same model on the crop enlarged 1.5×.
+    /// Chinese text by the Han script model (another network again).
     func secondSettings(_ settings: ReadSettings) -> ReadSettings {
-        if settings.model == .latin { return .chineseLine }
-        var other = ReadSettings.chineseLine
-        other.scale = 1.5
-        return other
+        settings.model == .latin ? .chineseLine : .hanLine
     }
 
-    /// Attaches a second reading of `rects` to `read`, and what a third reading would need.
+    /// Attaches a second reading of `rects` to `read`, and what a third reading would need: the first
+    /// model on the crop enlarged (other pixels, so other mistakes than its first reading).
     func attachOpinion(_ read: inout ReadText, rects: [PixelBox], settings: ReadSettings) {
-        read.alternative = joinLines(rects.map { secondOpinion($0, settings) })
+        let others = rects.map { recognizer.read($0, secondSettings(settings)) }
+        read.alternative = joinLines(others.map(\.text))
+        read.alternativeMinConfidence = others.flatMap(\.words).map(\.confidence).min()
         read.tieBreakRects = rects
         var third = settings.model == .latin ? ReadSettings.latinLine : settings
-        third.scale = settings.model == .latin ? 1.5 : 2.0
+        third.scale = 1.5
         read.tieBreakSettings = third
     }
 
     /// A third reading when the first two disagree; the value stands only if the third agrees with
     /// it confidently.
-    func tieBreak(_ read: ReadText, primaryText: String) -> String? {
+    func tieBreak(_ read: ReadText, primaryText: String, minimumConfidence: Double = 0.85) -> String? {
         guard let settings = read.tieBreakSettings, !read.tieBreakRects.isEmpty else { return nil }
         let reads = read.tieBreakRects.map { recognizer.read($0, settings) }
         let words = reads.flatMap(\.words)
-        guard !words.isEmpty, (words.map(\.confidence).min() ?? 0) >= 0.85 else { return nil }
+        guard !words.isEmpty, (words.map(\.confidence).min() ?? 0) >= minimumConfidence else { return nil }
         return joinLines(reads.map(\.text))
+    }
+
+    /// Whether a reading of one line left ink unread at either end: Tesseract sometimes drops the first
+    /// or last character of a line, and a second model can drop the same one. Returns what was missed.
+    func missedInk(_ read: ReadText) -> String? {
+        guard let first = read.words.first, let last = read.words.last,
+              let ink = inkExtent(PixelBox(x: read.box.x, y: first.box.y, width: read.box.width, height: max(1, first.box.height))) else { return nil }
+        let limit = Int(1.6 * mm)
+        if first.box.x - ink.0 > limit { return "ink before '\(first.text)' was not read (a character may be missing at the start)" }
+        if ink.1 - (last.box.x + last.box.width) > limit { return "ink after '\(last.text)' was not read (a character may be missing at the end)" }
+        return nil
     }
 
     func joinLines(_ lines: [String]) -> String {
@@ -329,7 +353,9 @@ final class PageReader {
             !(c.isLetter || c.isNumber) || (latinValue && c.unicodeScalars.first!.properties.isIdeographic)
         }
         while let c = b.first, c != a.first, stray(c) { b.removeFirst() }
-        while let c = b.last, c != a.last, stray(c) { b.removeLast() }
+        // After letters, a full stop or comma at the end is content ("CORP.", "CO.,"), not a stray mark.
+        let words = a.contains { $0.isLetter && $0.isASCII }
+        while let c = b.last, c != a.last, stray(c), !(words && (c == "." || c == ",")) { b.removeLast() }
         if a == b { return true }
         if a.allSatisfy({ $0.isASCIIDigit || ".-/".contains($0) }) {
             b = String(b.map { c -> Character in
@@ -354,16 +380,16 @@ final class PageReader {
 public enum FormClassifier {
     /// The variant whose title the text matches, nil when it matches none clearly.
     public static func classify(_ text: String, titles: [FormType: String]) -> FormType? {
-        let read = FieldParser.compact(text)
+        // Only the title's characters count: quotes, stops and specks read around it are noise.
+        let read = String(FieldParser.compact(text).filter { $0.unicodeScalars.first?.properties.isIdeographic == true })
         guard read.count >= 6 else { return nil }
         var scored: [(FormType, Int)] = []
         for (type, title) in titles {
             // The title may be read with neighbours on the same line: score the best-matching window.
             let t = Array(title), r = Array(read)
             var best = Int.max
-            if r.count <= t.count + 2 {
-                best = CodeFieldResolver.distance(read, title)
-            } else {
+            best = CodeFieldResolver.distance(read, title)
+            if r.count > t.count {
                 for start in 0...(r.count - t.count) {
                     for len in [t.count - 1, t.count, t.count + 1] where start + len <= r.count && len > 0 {
                         best = min(best, CodeFieldResolver.distance(String(r[start..<(start + len)]), title))

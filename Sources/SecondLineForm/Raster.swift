@@ -1,4 +1,5 @@
 import CLeptonica
+import SecondLineOCR
 import Foundation
 
 /// A Leptonica image owned by the form reader (grayscale page, binarized copies, crops).
@@ -14,6 +15,11 @@ final class Raster {
     }
 
     static let quiet: Void = { _ = setMsgSeverity(Int32(L_SEVERITY_NONE)) }()
+
+    /// The image of a normalized page as 8-bit gray, sharing its pixels (no encoding round trip).
+    static func gray(from image: PageImage) -> Raster? {
+        image.withUnsafePix { pix in pixClone(pix).flatMap { Raster(owning: $0).gray8() } }
+    }
 
     /// Decodes an encoded image (PNG, JPEG, TIFF first page …) into 8-bit gray.
     static func gray(fromEncoded data: Data) -> Raster? {

@@ -1,0 +1,173 @@
+import Foundation
+import SecondLineModel
+
+/// Repairs of item values from the redundancy printed on the form: total price = declared quantity ×
+/// unit price (rule XF-ITEM-TOTAL, rounded to 2 decimals) and item number = position of the row.
+/// Pure functions of plain values, so that each decision can be tested without OCR.
+///
+/// A repair is made only when exactly one value explains what was read; whatever two values could
+/// explain stays a gap, and three confident values that disagree stay as read for XF-ITEM-TOTAL to flag.
+enum ItemRepairs {
+    /// One numeric item field as read: the accepted value (nil when it became a gap) and the texts the
+    /// readings of its pixels produced (first reading, second opinion …).
+    struct NumberReading: Sendable, Hashable {
+        var value: ExactDecimal?
+        var texts: [String]
+        /// The accepted value's confidence (0 when gapped).
+        var confidence: Double
+
+        init(value: ExactDecimal?, texts: [String], confidence: Double = 0.98) {
+            self.value = value
+            self.texts = texts
+            self.confidence = value == nil ? 0 : confidence
+        }
+    }
+
+    enum PriceField: String, Sendable, Hashable {
+        case declaredQuantity = "declaredQuantity.value"
+        case unitPrice, totalPrice
+    }
+
+    enum PriceOutcome: Sendable, Hashable {
+        /// All three were read and quantity × unit price rounds exactly to the total.
+        case confirmed(note: String)
+        /// All three were read and agree within XF-ITEM-TOTAL's tolerance, but not exactly.
+        case withinTolerance(note: String)
+        /// All three were read confidently and cannot all be right: kept as read, XF-ITEM-TOTAL reports it.
+        case disagree(note: String)
+        /// The gapped field is recovered: exactly one of its readings fits the other two values.
+        case repaired(PriceField, ExactDecimal, note: String)
+        /// The gapped field stays a gap: several values fit, or its readings contradict the product.
+        case unresolved(PriceField, note: String)
+        /// Too little was read to check anything.
+        case undetermined
+    }
+
+    /// Below this, an accepted value is not trusted to repair another one.
+    static let minimumConfidence = 0.9
+
+    static func product(_ quantity: ExactDecimal, _ unitPrice: ExactDecimal) -> ExactDecimal? {
+        quantity.multiplied(by: unitPrice)?.rounded(toPlaces: 2)
+    }
+
+    /// Checks quantity × unit price against the total, and recovers a gapped total or unit price.
+    static func checkPrice(quantity: NumberReading, unitPrice: NumberReading, total: NumberReading) -> PriceOutcome {
+        let q = quantity.value, u = unitPrice.value, t = total.value
+        if let q, let u, let t {
+            guard let p = product(q, u) else { return .undetermined }
+            if p == t { return .confirmed(note: "declared quantity \(q) × unit price \(u) = \(p), the total price read") }
+            let tolerance = (ExactDecimal("0.01")!).adding(t.magnitude.percent(ExactDecimal("0.01")!) ?? ExactDecimal(0)) ?? ExactDecimal("0.01")!
+            if let d = t.subtracting(p)?.magnitude, d <= tolerance {
+                return .withinTolerance(note: "declared quantity \(q) × unit price \(u) = \(p), within XF-ITEM-TOTAL's tolerance of the total \(t)")
+            }
+            return .disagree(note: "declared quantity \(q) × unit price \(u) = \(p) but the total reads \(t): one of the three is misread or misprinted")
+        }
+        // A value is repaired only from two others read confidently.
+        func sure(_ r: NumberReading) -> Bool { r.value != nil && r.confidence >= minimumConfidence }
+        if t == nil, let q, let u, sure(quantity), sure(unitPrice) {
+            guard let p = product(q, u), !p.isZero else { return .undetermined }
+            let candidates = numberCandidates(total.texts)
+            guard !candidates.isEmpty else { return .undetermined }
+            if candidates.contains(p) {
+                let shown = total.texts.filter { !$0.isEmpty }.map { "'\(FieldParser.normalize($0))'" }.joined(separator: " / ")
+                return .repaired(.totalPrice, p, note: "read as \(shown); declared quantity \(q) × unit price \(u) = \(p) matches a reading, so the total is \(p)")
+            }
+            return .unresolved(.totalPrice, note: "no reading of the total fits declared quantity \(q) × unit price \(u) = \(p)")
+        }
+        if u == nil, let q, let t, sure(quantity), sure(total), !q.isZero {
+            let fitting = Array(Set(numberCandidates(unitPrice.texts).filter { product(q, $0) == t }))
+            guard !fitting.isEmpty else {
+                return numberCandidates(unitPrice.texts).isEmpty ? .undetermined
+                    : .unresolved(.unitPrice, note: "no reading of the unit price gives the total \(t) with declared quantity \(q)")
+            }
+            guard fitting.count == 1, let c = fitting.first else {
+                return .unresolved(.unitPrice, note: "several readings of the unit price (\(fitting.map(\.description).joined(separator: ", "))) fit the total \(t)")
+            }
+            // Another unit price one digit away that gives the same rounded total could have been printed.
+            let rivals = oneDigitVariants(of: c).filter { product(q, $0) == t }
+            guard rivals.isEmpty else {
+                return .unresolved(.unitPrice, note: "unit price \(c) fits the total \(t), but so would \(rivals[0]): the total does not settle it")
+            }
+            let shown = unitPrice.texts.filter { !$0.isEmpty }.map { "'\(FieldParser.normalize($0))'" }.joined(separator: " / ")
+            return .repaired(.unitPrice, c, note: "read as \(shown); only \(c) gives the total \(t) with declared quantity \(q)")
+        }
+        if q == nil, let u, let t, sure(unitPrice), sure(total), !u.isZero {
+            let candidates = numberCandidates(quantity.texts)
+            let fitting = Array(Set(candidates.filter { product($0, u) == t }))
+            guard !fitting.isEmpty else {
+                return candidates.isEmpty ? .undetermined
+                    : .unresolved(.declaredQuantity, note: "no reading of the declared quantity gives the total \(t) with unit price \(u)")
+            }
+            guard fitting.count == 1, let c = fitting.first else {
+                return .unresolved(.declaredQuantity, note: "several readings of the declared quantity (\(fitting.map(\.description).joined(separator: ", "))) fit the total \(t)")
+            }
+            let rivals = oneDigitVariants(of: c).filter { product($0, u) == t }
+            guard rivals.isEmpty else {
+                return .unresolved(.declaredQuantity, note: "declared quantity \(c) fits the total \(t), but so would \(rivals[0]): the total does not settle it")
+            }
+            let shown = quantity.texts.filter { !$0.isEmpty }.map { "'\(FieldParser.normalize($0))'" }.joined(separator: " / ")
+            return .repaired(.declaredQuantity, c, note: "read as \(shown); only \(c) gives the total \(t) with unit price \(u)")
+        }
+        return .undetermined
+    }
+
+    /// Numbers a set of readings of one printed number can stand for: each reading as a whole with the
+    /// letters a Latin model confuses with digits mapped back (O → 0, S → 5 …) and stray dots at either
+    /// end removed, and every run of digits with a decimal point inside it.
+    static func numberCandidates(_ texts: [String]) -> [ExactDecimal] {
+        var out: [ExactDecimal] = []
+        func add(_ s: Substring) {
+            var s = s
+            while s.first == "." { s.removeFirst() }
+            while s.last == "." { s.removeLast() }
+            guard !s.isEmpty, s.filter({ $0 == "." }).count <= 1, let v = ExactDecimal(s), !out.contains(where: { $0 == v && $0.description == v.description }) else { return }
+            out.append(v)
+        }
+        for text in texts {
+            let compact = text.filter { !$0.isWhitespace }
+            if let mapped = OCRConfusion.digitsOnly(compact) { add(Substring(mapped)) }
+            for run in text.split(whereSeparator: { !($0.isASCIIDigit || $0 == ".") }) where run.contains(".") {
+                add(run)
+            }
+        }
+        return out
+    }
+
+    /// Every number that differs from `value` in exactly one digit (same scale).
+    static func oneDigitVariants(of value: ExactDecimal) -> [ExactDecimal] {
+        let text = value.magnitude.description
+        var out: [ExactDecimal] = []
+        let chars = Array(text)
+        for i in chars.indices where chars[i].isASCIIDigit {
+            for d in "0123456789" where d != chars[i] {
+                var copy = chars
+                copy[i] = d
+                if let v = ExactDecimal(String(copy)), v != value { out.append(v) }
+            }
+        }
+        return out
+    }
+
+    /// The item number printed in row `row` (0-based) of printed page `page` when items run 1, 2, 3 …
+    /// across pages of `rowsPerPage` rows.
+    static func positionalItemNumber(page: Int, row: Int, rowsPerPage: Int) -> Int {
+        (page - 1) * rowsPerPage + row + 1
+    }
+
+    /// An unreadable item number recovered from its row's position: only when a reading of it says that
+    /// number (with letters confused with digits mapped back) and every other reading is that number or
+    /// part of its digits (a digit dropped, as in `5` for `15`), never another number.
+    static func repairItemNumber(texts: [String], expected: Int) -> String? {
+        let numbers = texts.compactMap { text -> Int? in
+            let compact = text.filter { !$0.isWhitespace }
+            guard !compact.isEmpty, var mapped = OCRConfusion.digitsOnly(compact) else { return nil }
+            while mapped.last == "." { mapped.removeLast() }
+            guard !mapped.isEmpty, mapped.allSatisfy(\.isASCIIDigit) else { return nil }
+            return Int(mapped)
+        }
+        let digits = String(expected)
+        guard numbers.contains(expected), numbers.allSatisfy({ digits.contains(String($0)) }) else { return nil }
+        let shown = texts.filter { !$0.isEmpty }.map { "'\(FieldParser.normalize($0))'" }.joined(separator: " / ")
+        return "read as \(shown); the row's position on its page (item \(expected)) confirms \(expected)"
+    }
+}

@@ -1,0 +1,190 @@
+import Testing
+import SecondLineModel
+@testable import SecondLineForm
+
+/// Repairs from the form's redundancy, on plain values (no OCR): total = quantity × unit price,
+/// item number = row position, and names matched with an OCR-confusion-aware distance.
+@Suite("Item repairs: quantity × unit price, row positions")
+struct ItemRepairTests {
+    typealias Reading = ItemRepairs.NumberReading
+
+    static func d(_ text: String) -> ExactDecimal { ExactDecimal(text)! }
+
+    @Test("three values that agree exactly are confirmed")
+    func confirmed() {
+        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("1147.42"), texts: ["1147.42"]),
+                                             unitPrice: Reading(value: Self.d("446.16"), texts: ["446.16"]),
+                                             total: Reading(value: Self.d("511932.91"), texts: ["511932.91"]))
+        guard case .confirmed = outcome else { Issue.record("expected confirmed, got \(outcome)"); return }
+    }
+
+    @Test("an unreadable total is recovered when a reading of it equals quantity × unit price")
+    func recoverTotal() {
+        // The first reading carries a stray dot, the second a letter S for a 5: both stand for the product.
+        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("1147.42"), texts: ["1147.42"]),
+                                             unitPrice: Reading(value: Self.d("446.16"), texts: ["446.16"]),
+                                             total: Reading(value: nil, texts: ["511932.91.", "S11932.91"]))
+        guard case .repaired(let field, let value, let note) = outcome else { Issue.record("expected a repair, got \(outcome)"); return }
+        #expect(field == .totalPrice)
+        #expect(value == Self.d("511932.91"))
+        #expect(note.contains("511932.91.") && note.contains("1147.42") && note.contains("446.16"))
+    }
+
+    @Test("a total whose readings do not give the product stays a gap")
+    func totalNotFitting() {
+        // 1112391.21 printed, '11' lost: the part that was read is not the product.
+        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("2373"), texts: ["2373"]),
+                                             unitPrice: Reading(value: Self.d("468.77"), texts: ["468.77"]),
+                                             total: Reading(value: nil, texts: ["2", "1 二 12391.21"]))
+        guard case .unresolved(.totalPrice, _) = outcome else { Issue.record("expected unresolved, got \(outcome)"); return }
+    }
+
+    @Test("a total is never invented: with no reading of it there is nothing to repair")
+    func noReadingNoRepair() {
+        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("10"), texts: ["10"]),
+                                             unitPrice: Reading(value: Self.d("2.5"), texts: ["2.5"]),
+                                             total: Reading(value: nil, texts: ["", "二"]))
+        #expect(outcome == .undetermined)
+    }
+
+    @Test("a repair needs the other two values read confidently")
+    func needsConfidentInputs() {
+        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("1147.42"), texts: ["1147.42"], confidence: 0.6),
+                                             unitPrice: Reading(value: Self.d("446.16"), texts: ["446.16"]),
+                                             total: Reading(value: nil, texts: ["511932.91."]))
+        #expect(outcome == .undetermined)
+    }
+
+    @Test("three confident values that disagree are kept for XF-ITEM-TOTAL, never changed")
+    func disagreement() {
+        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("2373"), texts: ["2373"]),
+                                             unitPrice: Reading(value: Self.d("468.77"), texts: ["468.77"]),
+                                             total: Reading(value: Self.d("1112891.21"), texts: ["1112891.21"]))
+        guard case .disagree(let note) = outcome else { Issue.record("expected disagree, got \(outcome)"); return }
+        #expect(note.contains("1112391.21"))
+    }
+
+    @Test("a difference within XF-ITEM-TOTAL's tolerance is not called exact")
+    func tolerance() {
+        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("3"), texts: ["3"]),
+                                             unitPrice: Reading(value: Self.d("3.331"), texts: ["3.331"]),
+                                             total: Reading(value: Self.d("10.00"), texts: ["10.00"]))
+        guard case .withinTolerance = outcome else { Issue.record("expected withinTolerance, got \(outcome)"); return }
+    }
+
+    @Test("an unreadable unit price is recovered only when no other unit price one digit away gives the same total")
+    func unitPrice() {
+        // 2215.8 × 703.293 = 1558356.6294 → 1558356.63; 703.292 or 703.294 give other totals.
+        let unique = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("2215.8"), texts: ["2215.8"]),
+                                            unitPrice: Reading(value: nil, texts: ["7O3.293", "703.29"]),
+                                            total: Reading(value: Self.d("1558356.63"), texts: ["1558356.63"]))
+        guard case .repaired(.unitPrice, let value, _) = unique else { Issue.record("expected a repair, got \(unique)"); return }
+        #expect(value == Self.d("703.293"))
+        // 1 × 12.3456 = 12.35, and so is 1 × 12.3457: the total cannot tell them apart.
+        let ambiguous = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("1"), texts: ["1"]),
+                                               unitPrice: Reading(value: nil, texts: ["12.3456", "I2.3456"]),
+                                               total: Reading(value: Self.d("12.35"), texts: ["12.35"]))
+        guard case .unresolved(.unitPrice, let note) = ambiguous else { Issue.record("expected unresolved, got \(ambiguous)"); return }
+        #expect(note.contains("would"))
+    }
+
+    @Test("two readings of the unit price that both fit are a gap, not a choice")
+    func twoFittingReadings() {
+        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("100"), texts: ["100"]),
+                                             unitPrice: Reading(value: nil, texts: ["1.5", "1.50"]),
+                                             total: Reading(value: Self.d("150.00"), texts: ["150.00"]))
+        // 1.5 and 1.50 are the same number: one value, so a repair is fine.
+        guard case .repaired(.unitPrice, let v, _) = outcome else { Issue.record("expected a repair, got \(outcome)"); return }
+        #expect(v == Self.d("1.5"))
+        // 0.001 × 20 = 0.02 and 0.001 × 21 = 0.021 → 0.02: both readings fit the total.
+        let two = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("0.001"), texts: ["0.001"]),
+                                         unitPrice: Reading(value: nil, texts: ["20", "21"]),
+                                         total: Reading(value: Self.d("0.02"), texts: ["0.02"]))
+        guard case .unresolved(.unitPrice, _) = two else { Issue.record("expected unresolved, got \(two)"); return }
+    }
+
+    @Test("an unsure declared quantity is confirmed by unit price and total when only it fits")
+    func quantity() {
+        // 2215.8 × 703.293 = 1558356.63; 2215.7 or 2215.9 give other totals.
+        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: nil, texts: ["2215.8", "2215.8"]),
+                                             unitPrice: Reading(value: Self.d("703.293"), texts: ["703.293"]),
+                                             total: Reading(value: Self.d("1558356.63"), texts: ["1558356.63"]))
+        guard case .repaired(.declaredQuantity, let v, _) = outcome else { Issue.record("expected a repair, got \(outcome)"); return }
+        #expect(v == Self.d("2215.8"))
+        // A reading that does not fit is not replaced by the quotient.
+        let wrong = ItemRepairs.checkPrice(quantity: Reading(value: nil, texts: ["2216.8"]),
+                                           unitPrice: Reading(value: Self.d("703.293"), texts: ["703.293"]),
+                                           total: Reading(value: Self.d("1558356.63"), texts: ["1558356.63"]))
+        guard case .unresolved(.declaredQuantity, _) = wrong else { Issue.record("expected unresolved, got \(wrong)"); return }
+    }
+
+    @Test("number candidates map confusable letters and strip stray dots",
+          arguments: [("511932.91.", "511932.91"), ("S11,932.9l", "511932.91"), ("1O5.2B", "105.28"), ("x 12.50 y", "12.50")])
+    func candidates(text: String, expected: String) {
+        #expect(ItemRepairs.numberCandidates([text]).contains(Self.d(expected)))
+    }
+
+    @Test("an item number is recovered from its row position only when a reading says it")
+    func itemNumber() {
+        #expect(ItemRepairs.positionalItemNumber(page: 3, row: 2, rowsPerPage: 6) == 15)
+        #expect(ItemRepairs.repairItemNumber(texts: ["5", "15"], expected: 15) != nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["6.", ""], expected: 6) != nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["l7", "工 7"], expected: 17) != nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["44", "1"], expected: 11) == nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["16", "15"], expected: 15) == nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["", ""], expected: 3) == nil)
+    }
+}
+
+@Suite("OCR-confusion-aware matching of closed vocabularies")
+struct ConfusionMatchTests {
+    let tables = CodeTables.bundled
+
+    @Test("confusable pairs cost less than an arbitrary substitution")
+    func distance() {
+        #expect(OCRConfusion.distance("千克", "千克") == 0)
+        #expect(OCRConfusion.distance("干克", "千克") < 1)
+        #expect(OCRConfusion.distance("田克", "千克") == 1)
+        #expect(OCRConfusion.distance("O1S8", "0158") < 1.5)
+        #expect(OCRConfusion.distance("ABCD", "WXYZ") == 4)
+        #expect(OCRConfusion.confusable("0", "O") && OCRConfusion.confusable("l", "1") && !OCRConfusion.confusable("3", "8"))
+        // The plain edit distance the header code uses is unchanged.
+        #expect(CodeFieldResolver.distance("干克", "千克") == 1)
+    }
+
+    @Test("a unit read with one confusable character is the table's unit", arguments: [("干克", "035"), ("于克", "035"), ("王克", "035"), ("千兑", "035")])
+    func unitRepair(read: String, code: String) throws {
+        let m = try #require(CodeFieldResolver.match(name: read, in: tables[.units]))
+        #expect(m.code == code)
+        #expect(m.confusionOnly)
+    }
+
+    @Test("a short name that is not a known confusion, or that two entries explain, matches nothing",
+          arguments: ["田克", "克千", "千"])
+    func noUnitGuess(read: String) {
+        let m = CodeFieldResolver.match(name: read, in: tables[.units])
+        // 千 alone is one character away from 千克, 千米, 千升 …: no match. 田克: not a known confusion.
+        #expect(m == nil || m?.distance == 0, "\(read) matched \(String(describing: m?.name))")
+    }
+
+    @Test("an exact reading of a unit wins over a confusable neighbour (台 and 合 are both units)")
+    func exactWins() throws {
+        #expect(try #require(CodeFieldResolver.match(name: "台", in: tables[.units])).code == "001")
+        #expect(try #require(CodeFieldResolver.match(name: "合", in: tables[.units])).code == "141")
+    }
+
+    @Test("currencies and duty modes: one confusable character is repaired, the result says which")
+    func otherVocabularies() throws {
+        let yen = try #require(CodeFieldResolver.match(name: "曰本元", in: tables[.currencies]))
+        #expect(yen.code == "JPY")
+        #expect(CodeFieldResolver.describeSubstitutions(read: "曰本元", as: yen.name).contains("'曰' read for '日'"))
+        let duty = try #require(CodeFieldResolver.match(name: "拆半征税", in: tables[.dutyModes]))
+        #expect(duty.code == "2")
+    }
+
+    @Test("a code's format settles digit/letter confusions", arguments: [("O11O", "0110"), ("S0B1", "5081")])
+    func shape(read: String, expected: String) {
+        let table = tables[.supervisionModes]
+        #expect(CodeFieldResolver.conformToShape(read, of: table) == expected)
+    }
+}
