@@ -9,7 +9,8 @@
 # (seed ${SEED:-2000}; never tune to one set: change SEED).
 # Env: SECONDLINE = binary to use (default: release build of this tree, built if missing);
 #      TESS_PAGES = pages per tier timed with the tesseract CLI (default 4);
-#      ITEMS=1 scores item rows too; RESULTS=DIR keeps the result documents (default: discarded).
+#      ITEMS=1 scores item rows too; RESULTS=DIR keeps the result documents (default: discarded);
+#      CALIBRATE=1 also prints the raw-confidence reliability table of agreeing readings.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -52,14 +53,30 @@ for p in pathlib.Path(sys.argv[1]).glob("*.json"):
 print(n)' "$out")
     scan_s=$(python3 -c "print(f'{($end - $start) / max(1, $pages):.2f}')")
 
-    # tesseract CLI, whole page, on single-page images of the same set.
+    # tesseract CLI, whole page, on single-page images of the same set: as installed (its default
+    # threads), and limited to one thread as `scan` runs.
     mapfile -t single < <(find "$dir" -maxdepth 1 -type f \( -name '*.png' -o -name '*.jpg' \) | sort | head -n "$TESS_PAGES")
     tstart=$(date +%s.%N)
     for f in "${single[@]}"; do tesseract "$f" - -l chi_sim+eng >/dev/null 2>&1 || true; done
     tend=$(date +%s.%N)
+    for f in "${single[@]}"; do OMP_THREAD_LIMIT=1 tesseract "$f" - -l chi_sim+eng >/dev/null 2>&1 || true; done
+    tend1=$(date +%s.%N)
     tess_s=$(python3 -c "print(f'{($tend - $tstart) / max(1, ${#single[@]}):.2f}')")
+    tess1_s=$(python3 -c "print(f'{($tend1 - $tend) / max(1, ${#single[@]}):.2f}')")
     ratio=$(python3 -c "print(f'{$scan_s / max(0.001, $tess_s):.2f}')")
+    ratio1=$(python3 -c "print(f'{$scan_s / max(0.001, $tess1_s):.2f}')")
 
-    echo "== $tier: $pages pages; scan ${scan_s} s/page; tesseract CLI (chi_sim+eng, whole page) ${tess_s} s/page on ${#single[@]} pages; ratio ${ratio} (target <= 0.6)"
+    echo "== $tier: $pages pages; scan ${scan_s} s/page; tesseract CLI (chi_sim+eng, whole page) ${tess_s} s/page as installed, ${tess1_s} s/page with OMP_THREAD_LIMIT=1 (${#single[@]} pages); ratio ${ratio} / ${ratio1} (target <= 0.6)"
     python3 "$ROOT/scripts/accuracy_score.py" "$dir" "$out" --label "$tier" --calibration "${SCORE_ARGS[@]}"
+
+    if [[ "${CALIBRATE:-0}" == "1" ]]; then
+        # The same pages once more, keeping every value two readings agree on with the readings' own
+        # confidence: the table the policy's threshold for such agreements (minimumAgreeing) comes from.
+        cal="$WORK/calibration/$tier"
+        mkdir -p "$cal"
+        SECONDLINE_FORM_CALIBRATE=1 "$BIN" scan --out "$cal" "${files[@]}" 2>/dev/null || true
+        echo "-- $tier: raw confidence of agreeing readings (max of the two networks' lowest word confidence) vs accuracy"
+        python3 "$ROOT/scripts/accuracy_score.py" "$dir" "$cal" --label "$tier-raw" --calibration --calibration-note "calibration run" "${SCORE_ARGS[@]}" \
+            | sed -n '/reliability/,/wrong:/p' | grep -v 'wrong:'
+    fi
 done

@@ -105,6 +105,8 @@ def main() -> int:
     ap.add_argument("--items", action="store_true", help="score item rows too")
     ap.add_argument("--label", default="")
     ap.add_argument("--calibration", action="store_true", help="print a confidence reliability table")
+    ap.add_argument("--calibration-note", default=None,
+                    help="only fields whose evidence notes contain this text enter the reliability table")
     ap.add_argument("--show-errors", type=int, default=0, help="print up to N wrong fields")
     args = ap.parse_args()
     layout = json.loads(LAYOUT.read_text())
@@ -172,8 +174,10 @@ def main() -> int:
                 if is_flagged:
                     blank_gapped += 1
             ev = fields_ev.get(path)
+            if args.calibration_note and ev is not None and not any(args.calibration_note in n for n in ev.get("notes", [])):
+                ev = None
             if ev is not None and r is not None:
-                b = min(9, int(ev["confidence"] * 10))
+                b = min(19, int(ev["confidence"] * 20))
                 bins[b][0] += 1
                 bins[b][1] += int(t == r)
 
@@ -195,7 +199,7 @@ def main() -> int:
         print(f"{label}reliability (confidence bin: fields, observed accuracy):")
         for b in sorted(bins):
             n, c = bins[b]
-            print(f"{label}  {b / 10:.1f}-{(b + 1) / 10:.1f}: {n:5d}  {100 * c / n:6.1f} %")
+            print(f"{label}  {b / 20:.2f}-{(b + 1) / 20:.2f}: {n:5d}  {100 * c / n:6.1f} %")
     for e in errors:
         print(f"{label}  wrong: {e}")
     return 0

@@ -40,6 +40,8 @@ struct ReadSettings: Sendable, Hashable {
     var rawLine = false
     /// Read the crop enlarged by this factor (1 = as scanned): other pixels, same text.
     var scale = 1.0
+    /// Tesseract's single-word mode (8), for a crop holding one short word or a lone digit.
+    var singleWord = false
 
     static let digits = ReadSettings(model: .latin, whitelist: "0123456789", singleLine: true)
     static let decimal = ReadSettings(model: .latin, whitelist: "0123456789.", singleLine: true)
@@ -100,16 +102,30 @@ final class CellRecognizer {
 
     /// Reads `rect` (page pixels) of the current page, or of its clean bilevel copy.
     func read(_ rect: PixelBox, _ settings: ReadSettings, clean: Bool = false) -> ReadText {
+        let first = readOnce(rect, settings, clean: clean)
+        // Tesseract now and then returns nothing for a line it reads well from slightly other pixels,
+        // and often for a lone character (an item number 1) read as a line.
+        guard first.words.isEmpty, settings.scale == 1, !settings.singleWord else { return first }
+        var enlarged = settings
+        enlarged.scale = 2
+        let second = readOnce(rect, enlarged, clean: clean)
+        guard second.words.isEmpty, rect.width < 2 * rect.height else { return second }
+        var single = settings
+        single.singleWord = true
+        return readOnce(rect, single, clean: clean)
+    }
+
+    private func readOnce(_ rect: PixelBox, _ settings: ReadSettings, clean: Bool) -> ReadText {
         let source = clean ? (cleanPage ?? page) : page
         guard let source, let crop = source.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else {
             return .empty(rect)
         }
-        let margin = max(8, dpi / CellRecognizer.marginDivisor)
+        let margin = max(8, dpi / 25)
         let source2 = settings.scale == 1 ? crop : (crop.scaled(settings.scale) ?? crop)
         guard let padded = source2.bordered(margin) else { return .empty(rect) }
         let started = Self.debug ? DispatchTime.now().uptimeNanoseconds : 0
         let handle = switch settings.model { case .chinese: chinese; case .latin: latin; case .han: han }
-        TessBaseAPISetPageSegMode(handle, settings.rawLine ? PSM_RAW_LINE : settings.singleLine ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK)
+        TessBaseAPISetPageSegMode(handle, settings.singleWord ? PSM_SINGLE_WORD : settings.rawLine ? PSM_RAW_LINE : settings.singleLine ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK)
         _ = TessBaseAPISetVariable(handle, "tessedit_char_whitelist", settings.whitelist ?? "")
         TessBaseAPISetImage2(handle, padded.pix)
         TessBaseAPISetSourceResolution(handle, Int32(Double(dpi) * settings.scale))
@@ -142,5 +158,4 @@ final class CellRecognizer {
 
     /// `SECONDLINE_FORM_DEBUG=1` logs every read to stderr (for tuning, never in normal runs).
     static let debug = ProcessInfo.processInfo.environment["SECONDLINE_FORM_DEBUG"] == "1"
-    static let marginDivisor = Int(ProcessInfo.processInfo.environment["SL_MARGIN_DIV"] ?? "") ?? 25
 }

@@ -64,6 +64,14 @@ public struct CodeFieldResolver: Sendable {
         }
         // Only the code is usable.
         if codeKnown {
+            // An unsure code whose own table name is one character from the name read (no other entry as
+            // close): two independent halves point at the same entry.
+            if !codeTrusted, let own = table.name(forCode: code), own.count >= 2, !name.isEmpty,
+               Self.distance(name, own) == 1,
+               !table.entries.contains(where: { $0.code != code && Self.distance(name, FieldParser.compact($0.name)) <= 1 }) {
+                return CodeResolution(outcome: .code(code), notes: ["code read as '\(code)' (readings differ) and the name as '\(name)', one character from its table name '\(own)'; no other entry is as close"],
+                                      mismatch: nil, support: 1)
+            }
             guard codeTrusted else { return problem(.unreadable, "code read as '\(code)' with low confidence and the name '\(name)' does not confirm it") }
             if name.isEmpty {
                 return CodeResolution(outcome: .code(code), notes: ["no name printed or read; code \(code) is in the table"], mismatch: nil, support: 1)

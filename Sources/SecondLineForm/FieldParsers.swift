@@ -111,6 +111,20 @@ public enum FieldParser {
         return .success(t)
     }
 
+    /// In a code of letters followed by digits (`AEO0445404946`), a character at the boundary that OCR
+    /// confuses with its counterpart (O/0, I/1, S/5, B/8, Z/2, G/6) could belong to either run. Returns the
+    /// pair, or nil when the boundary is clear.
+    public static func letterDigitBoundaryConfusion(_ code: String) -> String? {
+        let pairs: [Character: Character] = ["O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B", "Z": "2", "2": "Z", "G": "6", "6": "G"]
+        let chars = Array(code)
+        guard let boundary = chars.firstIndex(where: \.isASCIIDigit), boundary > 0 else { return nil }
+        for i in [boundary - 1, boundary] where i < chars.count {
+            let c = chars[i]
+            if let other = pairs[c] { return "'\(c)' and '\(other)'" }
+        }
+        return nil
+    }
+
     /// Overseas party value line: name, with the AEO code in parentheses when it has one.
     public static func overseasParty(_ text: String) -> Result<OverseasParty, FieldProblem> {
         let t = normalize(text)

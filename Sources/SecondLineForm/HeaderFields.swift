@@ -3,6 +3,9 @@ import SecondLineModel
 
 extension PageReader {
     static let trace = ProcessInfo.processInfo.environment["SL_TRACE"] == "1"
+    /// `SECONDLINE_FORM_CALIBRATE=1` (benchmarks only): keep every value two readings agree on, with the
+    /// readings' own confidence, to measure what that confidence is worth (`scripts/accuracy-benchmark.sh`).
+    static let calibrating = ProcessInfo.processInfo.environment["SECONDLINE_FORM_CALIBRATE"] == "1"
 
     /// Reads every header and footer field of the page for `formType`.
     func readHeader(formType: FormType, into page: inout PageReading) {
@@ -135,7 +138,19 @@ extension PageReader {
             switch FieldParser.overseasParty(text) {
             case .success(let party):
                 record(field + ".name", party.name.map(FieldValue.string), read: combined, text: party.name ?? "", into: &page)
-                if let aeo = party.aeoCode { record(field + ".aeoCode", .string(aeo), read: combined, text: aeo, into: &page) }
+                if var aeo = party.aeoCode {
+                    // AEO codes begin with the letters AEO; a 0 or Q read there is the letter.
+                    var notes: [String] = []
+                    if aeo.count > 3, aeo.hasPrefix("AE"), let third = aeo.dropFirst(2).first, third == "0" || third == "Q" {
+                        notes.append("read as '\(aeo)'; an AEO code begins with the letters AEO")
+                        aeo = "AEO" + aeo.dropFirst(3)
+                    }
+                    if let ambiguous = FieldParser.letterDigitBoundaryConfusion(aeo.hasPrefix("AEO") ? String(aeo.dropFirst(3)) : aeo) {
+                        page.gaps.append(gap(field + ".aeoCode", FieldProblem(.unreadable, "'\(aeo)': where the letters end and the digits begin, \(ambiguous) cannot be told apart"), box: combined.box, text: aeo))
+                    } else {
+                        record(field + ".aeoCode", .string(aeo), read: combined, text: aeo, notes: notes, canonical: { $0.replacingOccurrences(of: "(AE0", with: "(AEO") }, into: &page)
+                    }
+                }
             case .failure(let problem):
                 page.gaps.append(gap(field, problem, box: combined.box, text: text))
             }
@@ -178,6 +193,13 @@ extension PageReader {
             }
             notes.append("two independent readings agree")
             confidence = 0.98
+        } else if let other = read.alternative, Self.calibrating, agree(read.text, other) {
+            // Calibration run: every agreeing pair is kept, with the raw confidence of the surer network,
+            // so that the benchmark can show how often such agreements are right at each confidence.
+            page.values[field] = value
+            page.evidence[field] = FieldEvidence(text: text, confidence: max(read.minConfidence, read.alternativeMinConfidence ?? 0),
+                                                 page: pageNumber, box: box, notes: ["calibration run: agreeing readings kept"])
+            return
         } else if let other = read.alternative {
             // Two networks can agree on a character both were unsure of (a rare character read as a
             // common one): such an agreement needs the third reading as well.
@@ -227,6 +249,12 @@ extension PageReader {
                 nameRead = latin
                 nameText = latinText
             }
+        }
+        if valueRect != nil, nameText.isEmpty {
+            // Ink on the value line that reads as nothing: the name that would confirm the code is unknown.
+            page.gaps.append(gap(field, FieldProblem(.unreadable, "a name is printed under the code '\(codeText ?? "")' but could not be read, so the code cannot be confirmed"),
+                                 box: valueRect ?? inner, text: codeText.map { "(\($0))" }))
+            return
         }
         let codeTrusted = codeRead.map { read in read.alternative.map { Self.agree(codeText ?? "", FieldParser.parenthesized($0) ?? $0) } ?? policy.trusted(read) } ?? false
         // A trusted code whose own table name is one character from the name read, with no other entry as

@@ -239,13 +239,17 @@ extension PageReader {
         // a 1 or l touching a separator cannot be told from a separator — except in the two leading
         // elements (brand type, export preference), which are one digit each.
         if key == "specification" {
-            let canonical = { (t: String) in Self.leadingElements(FieldParser.compact(t))?.text ?? FieldParser.compact(t) }
+            // Inside an element a name and its value are joined by a colon, which OCR also reads as ';'.
+            let canonical = { (t: String) in
+                let text = FieldParser.compact(t).replacingOccurrences(of: ";", with: ":")
+                return Self.leadingElements(text)?.text ?? text
+            }
             if let leading = Self.leadingElements(FieldParser.compact(text)), !leading.rest.contains(/[1lI]\||\|[1lI]/) {
                 var notes: [String] = []
                 if !FieldParser.compact(text).hasPrefix(leading.text.prefix(4)) {
                     notes.append("read as '\(FieldParser.compact(text).prefix(4))'; the first two declaration elements are one digit each, so they are '\(leading.text.prefix(4))'")
                 }
-                let value = Self.leadingElements(FieldParser.normalize(text))?.text ?? leading.text
+                let value = (Self.leadingElements(FieldParser.normalize(text))?.text ?? leading.text).replacingOccurrences(of: ";", with: ":")
                 record(key, .string(value), read: combined, text: text, notes: notes, canonical: canonical, into: &scratch)
                 return
             }
@@ -348,7 +352,14 @@ extension PageReader {
             checked.tieBreakRects = read.tieBreakRects
             checked.tieBreakSettings = read.tieBreakSettings
         }
-        record(key + ".value", .decimal(value), read: checked, text: text, notes: notes, into: &scratch)
+        // Readings are compared as quantities: the same number and the same unit (干克 from one network
+        // and 千克 from the other name one unit only).
+        let asQuantity = { (t: String) -> String in
+            guard let (v, u) = Self.splitQuantity(FieldParser.compact(t)), let m = CodeFieldResolver.match(name: u, in: units),
+                  m.distance == 0 || m.confusionOnly else { return FieldParser.compact(t) }
+            return "\(v)|\(m.code)"
+        }
+        record(key + ".value", .decimal(value), read: checked, text: text, notes: notes, canonical: asQuantity, into: &scratch)
         if scratch.values[key + ".value"] != nil {
             scratch.values[key + ".unit"] = .string(unit.code)
             scratch.evidence[key + ".unit"] = scratch.evidence[key + ".value"]

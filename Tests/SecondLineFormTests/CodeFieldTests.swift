@@ -22,6 +22,16 @@ struct CodeFieldTests {
         #expect(r.mismatch?.fields == ["supervisionMode"])
     }
 
+    @Test("an unsure code and a name one character from that code's own name confirm each other")
+    func unsureCodeNearName() {
+        let r = resolver.resolve(field: "originCountry", table: .countries, codeText: "LTU", nameText: "立陶寻", codeTrusted: false, nameTrusted: false)
+        #expect(r.outcome == .code("LTU"))
+        #expect(r.support == 1)
+        // Two characters off is no confirmation.
+        let far = resolver.resolve(field: "originCountry", table: .countries, codeText: "LTU", nameText: "立寻寻", codeTrusted: false, nameTrusted: false)
+        #expect(far.outcome != .code("LTU"))
+    }
+
     @Test("an unreadable code is recovered from a long, exactly read name")
     func recoverCode() {
         let r = resolver.resolve(field: "tradeCountry", table: .countries, codeText: nil, nameText: "圣多美和普林西比", codeTrusted: false)
@@ -69,6 +79,12 @@ struct FormClassifierTests {
         var misread = Array(title)
         misread[2] = "氏"
         #expect(FormClassifier.classify(String(misread), titles: titles) == type)
+    }
+
+    @Test("quotes, stops and specks read around a title do not hide it")
+    func noisyTitle() {
+        #expect(FormClassifier.classify("“中华人民共和国海关进失物备案清闽。。", titles: titles) == .importRecordList)
+        #expect(FormClassifier.classify("-- 中华人民共和国海关出口货物报关单 |", titles: titles) == .exportDeclaration)
     }
 
     @Test("other text is no form")

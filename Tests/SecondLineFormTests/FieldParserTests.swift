@@ -97,6 +97,35 @@ struct FieldParserTests {
         #expect(!PageReader.agree("USD/3264/3", "USD/32647/3"))
         #expect(!PageReader.agree("55404247", "55404.247"))
     }
+
+    @Test("a full stop after a name is content; after digits it is a speck")
+    func trailingStops() {
+        #expect(!PageReader.agree("SAKURA ELECTRONICS CORP", "SAKURA ELECTRONICS CORP."))
+        #expect(!PageReader.agree("ACME TRADING CO., LTD", "ACME TRADING CO., LTD."))
+        #expect(PageReader.agree("20231026", "20231026."))
+        #expect(PageReader.agree("15609514273", "15609514273,"))
+    }
+
+    @Test("the two leading declaration elements are one digit each, so 1 or l between them is a separator")
+    func leadingDeclarationElements() throws {
+        #expect(try #require(PageReader.leadingElements("010|用途:数控机床用")).text == "0|0|用途:数控机床用")
+        #expect(try #require(PageReader.leadingElements("0 | 0 | 用 途 :电子")).text == "0|0|用 途 :电子")
+        #expect(try #require(PageReader.leadingElements("o|0|外观:颗粒")).text == "0|0|外观:颗粒")
+        #expect(try #require(PageReader.leadingElements("3l1|品牌:SKY")).text == "3|1|品牌:SKY")
+        // A character too many or too few: the elements cannot be placed.
+        #expect(PageReader.leadingElements("0|10|电压:3.7V") == nil)
+        #expect(PageReader.leadingElements("01|电压") == nil)
+        #expect(PageReader.leadingElements("型号:X100") == nil)
+    }
+
+    @Test("a letter-or-digit look-alike where a code's letters meet its digits is ambiguous")
+    func letterDigitBoundary() {
+        #expect(FieldParser.letterDigitBoundaryConfusion("CN0123456") != nil)
+        #expect(FieldParser.letterDigitBoundaryConfusion("AB1234") != nil)
+        #expect(FieldParser.letterDigitBoundaryConfusion("CN4403961234") == nil)
+        #expect(FieldParser.letterDigitBoundaryConfusion("0445404946") == nil)
+        #expect(FieldParser.letterDigitBoundaryConfusion("ABCDEF") == nil)
+    }
 }
 
 extension Result {
