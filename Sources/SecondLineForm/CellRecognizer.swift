@@ -1,7 +1,7 @@
 import CLeptonica
-import CTesseract
 import Foundation
 import SecondLineModel
+import SecondLineOCR
 
 /// One word read from a cell, in page pixels.
 struct ReadWord: Sendable, Hashable {
@@ -54,43 +54,36 @@ struct ReadSettings: Sendable, Hashable {
     static let phone = ReadSettings(model: .latin, whitelist: "0123456789-", singleLine: true)
 }
 
-/// Owns one Tesseract instance per model and reads small padded crops of one page.
-/// A crop with a white margin reads far better than a tight rectangle of the page.
+/// Reads small padded crops of one page with one `OCREngine` (which owns the Tesseract instances:
+/// one per model). A crop with a white margin reads far better than a tight rectangle of the page.
 final class CellRecognizer {
-    private var chinese: OpaquePointer
-    private var latin: OpaquePointer
-    private var han: OpaquePointer
+    private let engine: OCREngine
     private var page: Raster?
     private var cleanPage: Raster?
     private var dpi = 300
 
-    init(tessdataDirectory: String) throws(FormReadError) {
-        // Tesseract's OpenMP threads spin on a shared 2-core machine; workers run in parallel instead.
-        setenv("OMP_THREAD_LIMIT", "1", 0)
-        guard let c = TessBaseAPICreate(), let l = TessBaseAPICreate(), let h = TessBaseAPICreate() else { throw .engine("Tesseract could not be created") }
-        chinese = c
-        latin = l
-        han = h
-        let packages = ["chi_sim": "tesseract-ocr-chi-sim", "eng": "tesseract-ocr-eng", "HanS": "tesseract-ocr-script-hans"]
-        for (handle, language) in [(c, "chi_sim"), (l, "eng"), (h, "HanS")] {
-            // LSTM only (OEM 1): the legacy engine is not shipped in Debian's tessdata_fast/best files.
-            if TessBaseAPIInit2(handle, tessdataDirectory, language, OEM_LSTM_ONLY) != 0 {
-                for handle in [c, l, h] { TessBaseAPIDelete(handle) }
-                throw .engine("the language data '\(language)' is missing in \(tessdataDirectory); install the Debian package \(packages[language] ?? language) (scripts/setup.sh does)")
-            }
-            _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
-            // Inverted-text retries double the time of low-confidence lines and never apply to a printed form.
-            _ = TessBaseAPISetVariable(handle, "tessedit_do_invert", "0")
-        }
+    /// The Tesseract language set behind each model.
+    private static func language(_ model: ReadSettings.Model) -> String {
+        switch model { case .chinese: "chi_sim"; case .latin: "eng"; case .han: "HanS" }
     }
 
-    deinit {
-        TessBaseAPIEnd(chinese)
-        TessBaseAPIDelete(chinese)
-        TessBaseAPIEnd(latin)
-        TessBaseAPIDelete(latin)
-        TessBaseAPIEnd(han)
-        TessBaseAPIDelete(han)
+    convenience init(tessdataDirectory: String) throws(FormReadError) {
+        try self.init(tessdata: Tessdata(directory: tessdataDirectory))
+    }
+
+    /// Initializes all three models now, so a missing language fails here and not mid-batch.
+    init(tessdata: Tessdata) throws(FormReadError) {
+        // Tesseract's OpenMP threads spin on a shared 2-core machine; workers run in parallel instead.
+        setenv("OMP_THREAD_LIMIT", "1", 0)
+        func missing(_ language: String) -> FormReadError {
+            .engine("the language data '\(language)' is missing in \(tessdata.directory); install the Debian package \(Tessdata.debianPackage(for: language)) (scripts/setup.sh does)")
+        }
+        let first = Self.language(.chinese)
+        // Inverted-text retries double the time of low-confidence lines and never apply to a printed form.
+        do { engine = try OCREngine(tessdata: tessdata, languages: first, retriesInvertedText: false) } catch { throw missing(first) }
+        for language in [Self.language(.latin), Self.language(.han)] {
+            do { try engine.prepare(languages: language) } catch { throw missing(language) }
+        }
     }
 
     /// `raster`: the grey page; `clean`: a bilevel copy without specks, read for a second opinion.
@@ -122,32 +115,20 @@ final class CellRecognizer {
         }
         let margin = max(8, dpi / 25)
         let source2 = settings.scale == 1 ? crop : (crop.scaled(settings.scale) ?? crop)
-        guard let padded = source2.bordered(margin) else { return .empty(rect) }
+        guard let padded = source2.bordered(margin), let pix = pixClone(padded.pix) else { return .empty(rect) }
         let started = Self.debug ? DispatchTime.now().uptimeNanoseconds : 0
-        let handle = switch settings.model { case .chinese: chinese; case .latin: latin; case .han: han }
-        TessBaseAPISetPageSegMode(handle, settings.singleWord ? PSM_SINGLE_WORD : settings.rawLine ? PSM_RAW_LINE : settings.singleLine ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK)
-        _ = TessBaseAPISetVariable(handle, "tessedit_char_whitelist", settings.whitelist ?? "")
-        TessBaseAPISetImage2(handle, padded.pix)
-        TessBaseAPISetSourceResolution(handle, Int32(Double(dpi) * settings.scale))
-        defer { TessBaseAPIClear(handle) }
-        guard TessBaseAPIRecognize(handle, nil) == 0, let iterator = TessBaseAPIGetIterator(handle) else { return .empty(rect) }
-        defer { TessResultIteratorDelete(iterator) }
-        var words: [ReadWord] = []
-        let pageIterator = TessResultIteratorGetPageIterator(iterator)
-        repeat {
-            guard let cText = TessResultIteratorGetUTF8Text(iterator, RIL_WORD) else { continue }
-            let text = String(cString: cText)
-            TessDeleteText(cText)
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { continue }
-            var l: Int32 = 0, t: Int32 = 0, r: Int32 = 0, b: Int32 = 0
-            _ = TessPageIteratorBoundingBox(pageIterator, RIL_WORD, &l, &t, &r, &b)
-            let confidence = Double(TessResultIteratorConfidence(iterator, RIL_WORD)) / 100
-            let f = settings.scale
-            let box = PixelBox(x: rect.x + Int(Double(Int(l) - margin) / f), y: rect.y + Int(Double(Int(t) - margin) / f),
-                               width: Int(Double(r - l) / f), height: Int(Double(b - t) / f))
-            words.append(ReadWord(text: trimmed, box: box, confidence: max(0, min(1, confidence))))
-        } while TessResultIteratorNext(iterator, RIL_WORD) != 0
+        let mode: PageSegmentationMode = settings.singleWord ? .singleWord : settings.rawLine ? .rawLine : settings.singleLine ? .singleLine : .singleBlock
+        let recognition = RecognitionSettings(languages: Self.language(settings.model), pageSegmentation: mode, characterWhitelist: settings.whitelist,
+                                              dpi: Int(Double(dpi) * settings.scale))
+        // Drop the crop and its results from Tesseract right after the read (as before: one read at a time).
+        defer { engine.clearImage() }
+        guard let result = try? engine.recognize(image: PageImage(takingOwnershipOf: pix), settings: recognition) else { return .empty(rect) }
+        let f = settings.scale
+        let words = result.words.map { word in
+            let box = PixelBox(x: rect.x + Int(Double(word.box.x - margin) / f), y: rect.y + Int(Double(word.box.y - margin) / f),
+                               width: Int(Double(word.box.width) / f), height: Int(Double(word.box.height) / f))
+            return ReadWord(text: word.text, box: box, confidence: max(0, min(1, word.confidence)))
+        }
         if Self.debug {
             let shown = words.map { String(format: "%@(%.2f)", $0.text, $0.confidence) }.joined(separator: " ")
             let ms = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000

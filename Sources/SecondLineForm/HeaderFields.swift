@@ -2,7 +2,6 @@ import Foundation
 import SecondLineModel
 
 extension PageReader {
-    static let trace = ProcessInfo.processInfo.environment["SL_TRACE"] == "1"
     /// `SECONDLINE_FORM_CALIBRATE=1` (benchmarks only): keep every value two readings agree on, with the
     /// readings' own confidence, to measure what that confidence is worth (`scripts/accuracy-benchmark.sh`).
     static let calibrating = ProcessInfo.processInfo.environment["SECONDLINE_FORM_CALIBRATE"] == "1"
@@ -170,12 +169,6 @@ extension PageReader {
         guard let value else { return }
         func agree(_ a: String, _ b: String) -> Bool { Self.agree(canonical(a), canonical(b)) }
         let box = union(read.words.map(\.box)) ?? read.box
-        if Self.trace {
-            let ink = inkExtent(read.box)
-            let leftGap = ink.map { Double((read.words.first?.box.x ?? 0) - $0.0) / mm } ?? -1
-            let rightGap = ink.map { Double($0.1 - ((read.words.last.map { $0.box.x + $0.box.width }) ?? 0)) / mm } ?? -1
-            FileHandle.standardError.write(Data(String(format: "TRACE\t%@\t%@\t%@\t%.3f\t%.3f\t%.3f\t%.2f\t%.2f\n", field, FieldParser.normalize(text), FieldParser.normalize(read.alternative ?? ""), read.minConfidence, read.alternativeMinConfidence ?? -1, read.confidence, leftGap, rightGap).utf8))
-        }
         var notes = notes
         var confidence = read.confidence
         if crossChecked {

@@ -354,10 +354,14 @@ extension PageReader {
         }
         // Readings are compared as quantities: the same number and the same unit (干克 from one network
         // and 千克 from the other name one unit only).
+        // The Han model sometimes inserts a character between the number and the unit (和千克): one
+        // character before a unit name does not make another quantity.
         let asQuantity = { (t: String) -> String in
-            guard let (v, u) = Self.splitQuantity(FieldParser.compact(t)), let m = CodeFieldResolver.match(name: u, in: units),
-                  m.distance == 0 || m.confusionOnly else { return FieldParser.compact(t) }
-            return "\(v)|\(m.code)"
+            guard let (v, u) = Self.splitQuantity(FieldParser.compact(t)) else { return FieldParser.compact(t) }
+            for name in [u, String(u.dropFirst())] where !name.isEmpty {
+                if let m = CodeFieldResolver.match(name: name, in: units), m.distance == 0 || m.confusionOnly { return "\(v)|\(m.code)" }
+            }
+            return FieldParser.compact(t)
         }
         record(key + ".value", .decimal(value), read: checked, text: text, notes: notes, canonical: asQuantity, into: &scratch)
         if scratch.values[key + ".value"] != nil {

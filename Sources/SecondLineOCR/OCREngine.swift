@@ -11,6 +11,8 @@ import Foundation
 public final class OCREngine {
     public let tessdata: Tessdata
     public let defaultLanguages: String
+    /// Whether Tesseract re-reads low-confidence lines as inverted (light on dark) text (`tessedit_do_invert`).
+    public let retriesInvertedText: Bool
 
     private var handles: [String: OpaquePointer] = [:]
     /// Which image generation each handle currently holds, so switching languages re-sends the page only once.
@@ -21,16 +23,26 @@ public final class OCREngine {
     /// - Parameters:
     ///   - tessdata: where the language data lives (see `Tessdata.locate`).
     ///   - languages: the language set initialized now (so a missing language fails here, not mid-batch).
-    public init(tessdata: Tessdata, languages: String = "eng") throws {
+    ///   - retriesInvertedText: false switches off Tesseract's second, inverted read of low-confidence lines:
+    ///     it roughly doubles their time and never helps dark print on light paper (forms, letters).
+    public init(tessdata: Tessdata, languages: String = "eng", retriesInvertedText: Bool = true) throws {
         _ = Leptonica.quiet
         self.tessdata = tessdata
         self.defaultLanguages = languages
+        self.retriesInvertedText = retriesInvertedText
         _ = try handle(for: languages)
     }
 
     /// Locates tessdata (`tessdataPath`, then `TESSDATA_PREFIX`, then Debian defaults) and initializes `languages`.
-    public convenience init(tessdataPath: String? = nil, languages: String = "eng") throws {
-        try self.init(tessdata: Tessdata.locate(explicitPath: tessdataPath), languages: languages)
+    public convenience init(tessdataPath: String? = nil, languages: String = "eng", retriesInvertedText: Bool = true) throws {
+        try self.init(tessdata: Tessdata.locate(explicitPath: tessdataPath), languages: languages,
+                      retriesInvertedText: retriesInvertedText)
+    }
+
+    /// Initializes the Tesseract instance for another language set now, so that a missing language
+    /// fails here and not at the first `recognize` that needs it. Does nothing when already loaded.
+    public func prepare(languages: String) throws {
+        _ = try handle(for: languages)
     }
 
     deinit {
@@ -57,6 +69,9 @@ public final class OCREngine {
         }
         // Tesseract's own warnings ("Estimating resolution…", "Empty page!!") would clutter stderr.
         _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
+        if !retriesInvertedText {
+            _ = TessBaseAPISetVariable(handle, "tessedit_do_invert", "0")
+        }
         handles[languages] = handle
         return handle
     }

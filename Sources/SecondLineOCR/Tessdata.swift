@@ -65,8 +65,11 @@ public struct Tessdata: Sendable, Hashable {
         languages.split(separator: "+").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// `chi_sim` → `tesseract-ocr-chi-sim`, `eng` → `tesseract-ocr-eng`, `osd` → `tesseract-ocr-osd`.
+    /// `chi_sim` → `tesseract-ocr-chi-sim`, `eng` → `tesseract-ocr-eng`, `osd` → `tesseract-ocr-osd`;
+    /// script models (capitalized, `HanS`) → `tesseract-ocr-script-hans`.
     public static func debianPackage(for language: String) -> String {
-        "tesseract-ocr-" + language.lowercased().replacingOccurrences(of: "_", with: "-")
+        let name = language.lowercased().replacingOccurrences(of: "_", with: "-")
+        let isScript = language.first?.isUppercase == true
+        return (isScript ? "tesseract-ocr-script-" : "tesseract-ocr-") + name
     }
 }

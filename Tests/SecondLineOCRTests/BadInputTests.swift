@@ -119,6 +119,7 @@ struct BadInputTests {
         }
         #expect(Tessdata.debianPackage(for: "chi_sim") == "tesseract-ocr-chi-sim")
         #expect(Tessdata.debianPackage(for: "osd") == "tesseract-ocr-osd")
+        #expect(Tessdata.debianPackage(for: "HanS") == "tesseract-ocr-script-hans")
     }
 
     @Test("tessdata: explicit path must exist; TESSDATA_PREFIX and Debian default are searched")
