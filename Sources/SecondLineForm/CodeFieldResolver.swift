@@ -155,6 +155,10 @@ public struct CodeFieldResolver: Sendable {
     static func match(name: String, in table: CodeTable) -> NameMatch? {
         if let code = table.code(forName: name) { return NameMatch(code: code, name: name, distance: 0, cost: 0) }
         guard !name.isEmpty else { return nil }
+        // Table names print full-width brackets (刚果（布）); a reading gives them half-width.
+        if let entry = table.entries.first(where: { FieldParser.compact($0.name) == FieldParser.compact(name) }) {
+            return NameMatch(code: entry.code, name: entry.name, distance: 0, cost: 0)
+        }
         var best: (entry: CodeTable.Entry, cost: Double)? = nil
         var runnerUp = Double.infinity
         for entry in table.entries {

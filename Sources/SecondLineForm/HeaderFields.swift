@@ -52,7 +52,7 @@ extension PageReader {
         switch spec.kind {
         case .code:
             readCodeCell(field: field, table: spec.table ?? .countries, label: spec.label, labelRect: labelRect,
-                         valueRect: valueRects.first, inner: inner, into: &page)
+                         valueRects: valueRects, inner: inner, into: &page)
         case .party:
             readPartyCell(field: field, label: spec.label, labelRect: labelRect, valueRects: valueRects,
                           inner: inner, into: &page)
@@ -136,7 +136,13 @@ extension PageReader {
         case .overseasParty:
             switch FieldParser.overseasParty(text) {
             case .success(let party):
-                record(field + ".name", party.name.map(FieldValue.string), read: combined, text: party.name ?? "", into: &page)
+                // Name and AEO code are compared each on its own: a misread letter in one leaves the other.
+                let namePart = { (t: String) in t.lastIndex(where: { $0 == "(" || $0 == "（" }).map { String(t[..<$0]) } ?? t }
+                let codePart = { (t: String) -> String in
+                    let inner = FieldParser.parenthesized(t) ?? ""
+                    return inner.hasPrefix("AE0") ? "AEO" + inner.dropFirst(3) : inner
+                }
+                record(field + ".name", party.name.map(FieldValue.string), read: combined, text: party.name ?? "", canonical: namePart, into: &page)
                 if var aeo = party.aeoCode {
                     // AEO codes begin with the letters AEO; a 0 or Q read there is the letter.
                     var notes: [String] = []
@@ -147,7 +153,7 @@ extension PageReader {
                     if let ambiguous = FieldParser.letterDigitBoundaryConfusion(aeo.hasPrefix("AEO") ? String(aeo.dropFirst(3)) : aeo) {
                         page.gaps.append(gap(field + ".aeoCode", FieldProblem(.unreadable, "'\(aeo)': where the letters end and the digits begin, \(ambiguous) cannot be told apart"), box: combined.box, text: aeo))
                     } else {
-                        record(field + ".aeoCode", .string(aeo), read: combined, text: aeo, notes: notes, canonical: { $0.replacingOccurrences(of: "(AE0", with: "(AEO") }, into: &page)
+                        record(field + ".aeoCode", .string(aeo), read: combined, text: aeo, notes: notes, canonical: codePart, into: &page)
                     }
                 }
             case .failure(let problem):
@@ -223,8 +229,10 @@ extension PageReader {
 
     // MARK: code cells
 
-    func readCodeCell(field: String, table: CodeTableName, label: String, labelRect: PixelBox?, valueRect: PixelBox?,
+    func readCodeCell(field: String, table: CodeTableName, label: String, labelRect: PixelBox?, valueRects: [PixelBox],
                       inner: PixelBox, into page: inout PageReading) {
+        // A long name (木制或竹藤等植物性材料制盒/箱) wraps onto a second line: the value is every line.
+        let valueRect = union(valueRects)
         var codeRead: ReadText? = nil
         var codeText: String? = nil
         if let labelRect, let (read, text) = readAfterLabel(labelRect, ReadSettings(model: .latin, whitelist: "()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true), label: label) {
@@ -232,10 +240,13 @@ extension PageReader {
             codeText = FieldParser.parenthesized(text) ?? FieldParser.compact(text).filter { $0 != "(" && $0 != ")" }
         }
         var nameRead: ReadText? = nil
-        if let valueRect { nameRead = recognizer.read(valueRect, .chineseLine) }
+        if !valueRects.isEmpty {
+            let lines = valueRects.map { recognizer.read($0, .chineseLine) }
+            nameRead = ReadText(words: lines.flatMap(\.words), box: valueRect ?? inner)
+        }
         var nameText = nameRead.map { FieldParser.compact($0.text) } ?? ""
         // Tables whose names are Latin (CIF, FOB, EXW) are read better by the Latin model.
-        if let valueRect, !nameText.isEmpty, CodeFieldResolver.match(name: nameText, in: resolver.tables[table]) == nil {
+        if let valueRect = valueRects.first, valueRects.count == 1, !nameText.isEmpty, CodeFieldResolver.match(name: nameText, in: resolver.tables[table]) == nil {
             let latin = recognizer.read(valueRect, .latinLine)
             let latinText = FieldParser.compact(latin.text)
             if CodeFieldResolver.match(name: latinText, in: resolver.tables[table]) != nil {
@@ -253,9 +264,9 @@ extension PageReader {
         // A trusted code whose own table name is one character from the name read, with no other entry as
         // close: the name confirms the code despite its misread character.
         if codeTrusted, let code = codeText.map({ CodeFieldResolver.conformToShape($0, of: resolver.tables[table]) }),
-           let own = resolver.tables[table].name(forCode: code), !nameText.isEmpty, nameText != own,
+           let own = resolver.tables[table].name(forCode: code).map(FieldParser.compact), !nameText.isEmpty, nameText != own,
            CodeFieldResolver.distance(nameText, own) == 1,
-           !resolver.tables[table].entries.contains(where: { $0.code != code && CodeFieldResolver.distance(nameText, $0.name) <= 1 }) {
+           !resolver.tables[table].entries.contains(where: { $0.code != code && CodeFieldResolver.distance(nameText, FieldParser.compact($0.name)) <= 1 }) {
             let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }
             page.values[field] = .string(code)
             page.evidence[field] = FieldEvidence(text: "(\(code)) \(nameText)", confidence: 0.95, page: pageNumber, box: union(boxes) ?? inner,
@@ -264,7 +275,7 @@ extension PageReader {
         }
         // A name that is exactly a table name and a code read one character off that name's code (a
         // character lost at the bracket): each half confirms the other.
-        if let read = codeText, !read.isEmpty, let named = resolver.tables[table].code(forName: nameText), read != named,
+        if let read = codeText, !read.isEmpty, let named = CodeFieldResolver.match(name: nameText, in: resolver.tables[table]).flatMap({ $0.distance == 0 ? $0.code : nil }), read != named,
            CodeFieldResolver.distance(read, named) == 1, !resolver.tables[table].contains(code: read) {
             let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }
             page.values[field] = .string(named)
