@@ -82,6 +82,12 @@ public struct CodeFieldResolver: Sendable {
             let own = table.name(forCode: code) ?? "?"
             return problem(.inconsistent, "code \(code) (\(own)) is printed with the name '\(name)', which is not in the \(tableName.rawValue) table")
         }
+        // A name read exactly and a code read one character off that name's code (a character lost next to
+        // the bracket, JOR read as OR): each half confirms the other.
+        if let match = nameMatch, match.distance == 0, !code.isEmpty, !codeKnown, Self.distance(code, match.code) == 1 {
+            return CodeResolution(outcome: .code(match.code), notes: ["name '\(match.name)' is the table name of \(match.code); the code was read as '\(read)', one character off"],
+                                  mismatch: nil, support: 1)
+        }
         // Only the name is usable: recover the code from it.
         if let match = nameMatch, code.isEmpty || !codeShapeOK || !codeTrusted {
             // Short names (CIF, C&F, 全免) are one misread apart: without the code they prove nothing.

@@ -273,16 +273,6 @@ extension PageReader {
                                                  notes: ["code \(code) read twice alike; its table name '\(own)' is one character from the name read ('\(nameText)')"])
             return
         }
-        // A name that is exactly a table name and a code read one character off that name's code (a
-        // character lost at the bracket): each half confirms the other.
-        if let read = codeText, !read.isEmpty, let named = CodeFieldResolver.match(name: nameText, in: resolver.tables[table]).flatMap({ $0.distance == 0 ? $0.code : nil }), read != named,
-           CodeFieldResolver.distance(read, named) == 1, !resolver.tables[table].contains(code: read) {
-            let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }
-            page.values[field] = .string(named)
-            page.evidence[field] = FieldEvidence(text: "(\(read)) \(nameText)", confidence: 0.93, page: pageNumber, box: union(boxes) ?? inner,
-                                                 notes: ["name '\(nameText)' is the table name of \(named); the code was read as '\(read)', one character off"])
-            return
-        }
         // A name that is printed but unreadable leaves the code unconfirmed: the two halves are the check.
         if valueRect != nil, !(nameRead?.words.isEmpty ?? true), CodeFieldResolver.match(name: nameText, in: resolver.tables[table]) == nil {
             let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }

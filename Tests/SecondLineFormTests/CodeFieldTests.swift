@@ -32,6 +32,17 @@ struct CodeFieldTests {
         #expect(far.outcome != .code("LTU"))
     }
 
+    @Test("an exact name and a code read one character off (a letter lost at the bracket) give the name's code")
+    func codeOneOffExactName() {
+        let r = resolver.resolve(field: "destinationCountry", table: .countries, codeText: "OR", nameText: "约旦", codeTrusted: false)
+        #expect(r.outcome == .code("JOR"))
+        let header = resolver.resolve(field: "tradeCountry", table: .countries, codeText: "EY", nameText: "泽西岛", codeTrusted: true)
+        #expect(header.outcome == .code("JEY"))
+        // Two characters off: no.
+        let far = resolver.resolve(field: "destinationCountry", table: .countries, codeText: "R", nameText: "约旦", codeTrusted: false)
+        #expect(far.outcome != .code("JOR"))
+    }
+
     @Test("an unreadable code is recovered from a long, exactly read name")
     func recoverCode() {
         let r = resolver.resolve(field: "tradeCountry", table: .countries, codeText: nil, nameText: "圣多美和普林西比", codeTrusted: false)
