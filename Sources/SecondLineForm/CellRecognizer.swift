@@ -36,8 +36,6 @@ struct ReadSettings: Sendable, Hashable {
     var model: Model
     var whitelist: String?
     var singleLine: Bool
-    /// Tesseract's raw-line mode (13): no layout analysis at all; a different path to the same text.
-    var rawLine = false
     /// Read the crop enlarged by this factor (1 = as scanned): other pixels, same text.
     var scale = 1.0
     /// Tesseract's single-word mode (8), for a crop holding one short word or a lone digit.
@@ -117,7 +115,7 @@ final class CellRecognizer {
         let source2 = settings.scale == 1 ? crop : (crop.scaled(settings.scale) ?? crop)
         guard let padded = source2.bordered(margin), let pix = pixClone(padded.pix) else { return .empty(rect) }
         let started = Self.debug ? DispatchTime.now().uptimeNanoseconds : 0
-        let mode: PageSegmentationMode = settings.singleWord ? .singleWord : settings.rawLine ? .rawLine : settings.singleLine ? .singleLine : .singleBlock
+        let mode: PageSegmentationMode = settings.singleWord ? .singleWord : settings.singleLine ? .singleLine : .singleBlock
         let recognition = RecognitionSettings(languages: Self.language(settings.model), pageSegmentation: mode, characterWhitelist: settings.whitelist,
                                               dpi: Int(Double(dpi) * settings.scale))
         // Drop the crop and its results from Tesseract right after the read (as before: one read at a time).

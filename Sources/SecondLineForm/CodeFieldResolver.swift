@@ -64,11 +64,9 @@ public struct CodeFieldResolver: Sendable {
         }
         // Only the code is usable.
         if codeKnown {
-            // An unsure code whose own table name is one character from the name read (no other entry as
-            // close): two independent halves point at the same entry.
-            if !codeTrusted, let own = table.name(forCode: code), own.count >= 2, !name.isEmpty,
-               Self.distance(name, own) == 1,
-               !table.entries.contains(where: { $0.code != code && Self.distance(name, FieldParser.compact($0.name)) <= 1 }) {
+            // An unsure code and a name one character from its table name: two independent halves point at
+            // the same entry.
+            if !codeTrusted, let own = Self.nearOwnName(name, code: code, in: table) {
                 return CodeResolution(outcome: .code(code), notes: ["code read as '\(code)' (readings differ) and the name as '\(name)', one character from its table name '\(own)'; no other entry is as close"],
                                       mismatch: nil, support: 1)
             }
@@ -113,6 +111,15 @@ public struct CodeFieldResolver: Sendable {
         }
         let shown = [code, name].filter { !$0.isEmpty }.joined(separator: " / ")
         return problem(.unreadable, "neither the code nor the name of \(field) could be read reliably ('\(shown)')")
+    }
+
+    /// The table name of `code` when `name` is one character from it and no other entry is as close (the
+    /// name then confirms the code despite a misread character); nil otherwise.
+    static func nearOwnName(_ name: String, code: String, in table: CodeTable) -> String? {
+        guard !name.isEmpty, let own = table.name(forCode: code).map(FieldParser.compact), own.count >= 2, name != own,
+              distance(name, own) == 1,
+              !table.entries.contains(where: { $0.code != code && distance(name, FieldParser.compact($0.name)) <= 1 }) else { return nil }
+        return own
     }
 
     /// Where every code of the table has a digit at a position, a letter read there that OCR confuses with

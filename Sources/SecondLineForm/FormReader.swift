@@ -107,7 +107,7 @@ public final class FormReader {
         let dpi = normalized.report.outputDPI
         // Orientation: the grid's position says which way up the page is, but specks can mislead it;
         // the title must read as one of the forms, so a page whose title does not is tried the other way up.
-        var located: (page: Raster, grid: GridRegistration, turns: Int, reader: PageReader, formType: FormType)? = nil
+        var located: (turns: Int, reader: PageReader, formType: FormType)? = nil
         var firstTitle: String? = nil
         var foundGrid = false
         var candidate = register(gray, dpi: dpi)
@@ -132,7 +132,7 @@ public final class FormReader {
                                     binary: inkMap, grid: grid, pageNumber: resultPage)
             let (formType, titleText) = reader.readFormType()
             if let formType {
-                located = (page, grid, turns, reader, formType)
+                located = (turns, reader, formType)
                 break
             }
             if firstTitle == nil { firstTitle = titleText }
@@ -140,7 +140,7 @@ public final class FormReader {
         guard foundGrid else {
             return (source, .failure("no declaration form grid was found on the page (not a customs declaration form, blank, or unreadable)"))
         }
-        guard let (_, _, turns, reader, formType) = located else {
+        guard let (turns, reader, formType) = located else {
             let shown = (firstTitle ?? "").isEmpty ? "no title could be read" : "the title reads '\(firstTitle ?? "")'"
             return (source, .failure("this is not one of the four declaration forms: \(shown)"))
         }

@@ -203,16 +203,17 @@ extension PageReader {
             // Two networks can agree on a character both were unsure of (a rare character read as a
             // common one): such an agreement needs the third reading as well.
             let unsure = max(read.minConfidence, read.alternativeMinConfidence ?? 1) < policy.minimumAgreeing
-            if agree(read.text, other) && !unsure {
+            let agreed = agree(read.text, other)
+            if agreed && !unsure {
                 notes.append("two independent readings agree")
                 confidence = 0.98
-            } else if agree(read.text, other), let third = tieBreak(read, primaryText: read.text, minimumConfidence: 0), agree(read.text, third) {
+            } else if agreed, let third = tieBreak(read, minimumConfidence: 0), agree(read.text, third) {
                 notes.append("three readings agree, each unsure of some character")
                 confidence = 0.9
-            } else if !unsure, let third = tieBreak(read, primaryText: read.text), agree(read.text, third) {
+            } else if !unsure, let third = tieBreak(read), agree(read.text, third) {
                 notes.append("two of three readings agree (the other read '\(FieldParser.normalize(other))')")
                 confidence = 0.93
-            } else if agree(read.text, other) {
+            } else if agreed {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but both readings were unsure of a character (confidence %.2f)", FieldParser.normalize(read.text), max(read.minConfidence, read.alternativeMinConfidence ?? 0))), box: box, text: text))
                 return
             } else {
@@ -264,9 +265,7 @@ extension PageReader {
         // A trusted code whose own table name is one character from the name read, with no other entry as
         // close: the name confirms the code despite its misread character.
         if codeTrusted, let code = codeText.map({ CodeFieldResolver.conformToShape($0, of: resolver.tables[table]) }),
-           let own = resolver.tables[table].name(forCode: code).map(FieldParser.compact), !nameText.isEmpty, nameText != own,
-           CodeFieldResolver.distance(nameText, own) == 1,
-           !resolver.tables[table].entries.contains(where: { $0.code != code && CodeFieldResolver.distance(nameText, FieldParser.compact($0.name)) <= 1 }) {
+           let own = CodeFieldResolver.nearOwnName(nameText, code: code, in: resolver.tables[table]) {
             let boxes = [codeRead, nameRead].compactMap { $0 }.flatMap { $0.words.map(\.box) }
             page.values[field] = .string(code)
             page.evidence[field] = FieldEvidence(text: "(\(code)) \(nameText)", confidence: 0.95, page: pageNumber, box: union(boxes) ?? inner,

@@ -309,7 +309,7 @@ final class PageReader {
 
     /// A third reading when the first two disagree; the value stands only if the third agrees with
     /// it confidently.
-    func tieBreak(_ read: ReadText, primaryText: String, minimumConfidence: Double = 0.85) -> String? {
+    func tieBreak(_ read: ReadText, minimumConfidence: Double = 0.85) -> String? {
         guard let settings = read.tieBreakSettings, !read.tieBreakRects.isEmpty else { return nil }
         let reads = read.tieBreakRects.map { recognizer.read($0, settings) }
         let words = reads.flatMap(\.words)
