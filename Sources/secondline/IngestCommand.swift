@@ -30,38 +30,13 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Output folder (created if missing). May lie inside INPUT: it is then skipped.")
     var out: String
 
-    @Option(help: "Parallel readers (default: the number of cores).")
-    var jobs: Int?
-
-    @Option(help: "Outputs, comma-separated: json (one result per declaration), jsonl (index.jsonl), xml (DecMessage).")
-    var format: String = "json,jsonl"
-
-    @Flag(help: "With xml: write the XML of every declaration, not only accepted ones.")
-    var all = false
+    @OptionGroup var reading: ReadingOptions
 
     @Flag(help: "Read every input again, even unchanged ones.")
     var force = false
 
     @Flag(help: "No progress output (the final summary is still printed).")
     var quiet = false
-
-    func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        _ = try Self.parseFormats(format)
-    }
-
-    static func parseFormats(_ text: String) throws -> Set<OutputFormat> {
-        var formats: Set<OutputFormat> = []
-        for part in text.split(separator: ",") {
-            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let format = OutputFormat(rawValue: name) else {
-                throw ValidationError("unknown format '\(name)' in --format; use json, jsonl and/or xml, e.g. --format json,jsonl,xml")
-            }
-            formats.insert(format)
-        }
-        if formats.isEmpty { throw ValidationError("--format needs at least one of json, jsonl, xml") }
-        return formats
-    }
 
     func run() throws {
         let factory: any DeclarationReaderFactory
@@ -74,8 +49,8 @@ struct IngestCommand: ParsableCommand {
         let options = IngestOptions(
             input: URL(fileURLWithPath: input),
             output: URL(fileURLWithPath: out),
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-            outputs: OutputOptions(formats: try Self.parseFormats(format), xmlForAll: all),
+            jobs: reading.workerCount,
+            outputs: try reading.outputs(),
             force: force,
             progress: quiet ? .quiet : .automatic)
         let summary: IngestSummary

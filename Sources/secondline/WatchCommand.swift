@@ -43,14 +43,7 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Seconds between heartbeat lines.")
     var heartbeat: Double = 60
 
-    @Option(help: "Parallel readers (default: the number of cores).")
-    var jobs: Int?
-
-    @Option(help: "Outputs, comma-separated: json, jsonl, xml.")
-    var format: String = "json,jsonl"
-
-    @Flag(help: "With xml: XML for every declaration, not only accepted ones.")
-    var all = false
+    @OptionGroup var reading: ReadingOptions
 
     @Flag(help: "Process what is in DROP now, then exit (exit status as for ingest).")
     var once = false
@@ -59,9 +52,7 @@ struct WatchCommand: ParsableCommand {
         if archive != nil && delete { throw ValidationError("use either --archive DIR or --delete, not both") }
         if stable < 0 { throw ValidationError("--stable must be 0 or more seconds") }
         if let poll, poll <= 0 { throw ValidationError("--poll must be more than 0 seconds") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if pageWait < 0 || heartbeat <= 0 { throw ValidationError("--page-wait and --heartbeat must be positive") }
-        _ = try IngestCommand.parseFormats(format)
     }
 
     func run() throws {
@@ -77,8 +68,8 @@ struct WatchCommand: ParsableCommand {
             drop: URL(fileURLWithPath: drop), output: output,
             finish: delete ? .delete : archive.map { .archive(URL(fileURLWithPath: $0)) },
             quarantine: quarantine.map { URL(fileURLWithPath: $0) },
-            jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-            outputs: OutputOptions(formats: try IngestCommand.parseFormats(format), xmlForAll: all))
+            jobs: reading.workerCount,
+            outputs: try reading.outputs())
         options.stableSeconds = stable
         options.pollSeconds = poll
         options.pageWaitSeconds = pageWait
