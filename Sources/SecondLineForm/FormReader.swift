@@ -27,10 +27,16 @@ public final class FormReader {
     public let options: FormReaderOptions
     let layout: FormLayout
     let recognizer: CellRecognizer
-    let orientationEngine: OCREngine
     let resolver: CodeFieldResolver
     let rules: RuleEngine
     let policy = ConfidencePolicy()
+    /// No orientation detection: registration finds which way up the grid is (and tries the title both
+    /// ways), which makes Tesseract's OSD (0.4 s a page) redundant on a form.
+    static let normalizer = PageNormalizer(options: {
+        var options = NormalizationOptions()
+        options.correctOrientation = false
+        return options
+    }())
 
     public init(options: FormReaderOptions = FormReaderOptions()) throws {
         self.options = options
@@ -40,9 +46,6 @@ public final class FormReader {
             throw FormReadError.engine("\(error)")
         }
         recognizer = try CellRecognizer(tessdataDirectory: tessdata.directory)
-        do { orientationEngine = try OCREngine(tessdata: tessdata, languages: "osd") } catch {
-            throw FormReadError.engine("\(error)")
-        }
         resolver = CodeFieldResolver(tables: .bundled)
         rules = RuleEngine(tables: .bundled)
     }
@@ -95,7 +98,7 @@ public final class FormReader {
     func readPage(_ loaded: LoadedPage, file: String, index: Int, resultPage: Int) -> (SourcePage, PageOutcome) {
         var source = SourcePage(file: file, index: index, pageNumber: nil, rotation: 0, skewDegrees: 0, dpi: loaded.dpi)
         let normalized: NormalizedPage
-        do { normalized = try PageNormalizer().normalize(loaded, using: orientationEngine) } catch {
+        do { normalized = try Self.normalizer.normalize(loaded, using: nil) } catch {
             return (source, .failure("the page could not be prepared for reading (\(error))"))
         }
         source.rotation = normalized.report.rotationAppliedDegrees
@@ -152,7 +155,7 @@ public final class FormReader {
         return (source, .success(reading))
     }
 
-    /// Finds the grid; when OSD left the page sideways or upside down, tries the other orientations.
+    /// Finds the grid as the page lies, else turned upside down or sideways.
     func register(_ gray: Raster, dpi: Int) -> (Raster, Raster, GridRegistration, Int)? {
         let locator = GridLocator(layout: layout)
         for turns in [0, 2, 1, 3] {
@@ -193,7 +196,7 @@ extension FormReader {
     func registerFile(_ path: String, index: Int = 0) throws -> (grid: GridRegistration, width: Int, height: Int, turns: Int)? {
         let document = try ImageDocument(path: path, limits: options.limits)
         let loaded = try document.loadPage(index)
-        let normalized = try PageNormalizer().normalize(loaded, using: orientationEngine)
+        let normalized = try Self.normalizer.normalize(loaded, using: nil)
         guard let gray = Raster.gray(from: normalized.image),
               let (page, _, grid, turns) = register(gray, dpi: normalized.report.outputDPI) else { return nil }
         return (grid, page.width, page.height, turns)
@@ -211,7 +214,7 @@ extension FormReader {
         guard document.pageCount > 0 else { return nil }
         let loaded: LoadedPage
         do { loaded = try document.loadPage(0) } catch { throw FormReadError.file(path: file.path, reason: "\(error)") }
-        guard let normalized = try? PageNormalizer().normalize(loaded, using: orientationEngine),
+        guard let normalized = try? Self.normalizer.normalize(loaded, using: nil),
               let gray = Raster.gray(from: normalized.image),
               let (page, binary, grid, _) = register(gray, dpi: normalized.report.outputDPI) else { return nil }
         recognizer.setPage(page.backgroundNormalized() ?? page, clean: nil, dpi: normalized.report.outputDPI)

@@ -126,13 +126,13 @@ extension PageReader {
             page.gaps.append(gap(field, FieldProblem(.unreadable, "read as '\(FieldParser.normalize(text))' but \(missed)"), box: combined.box, text: text))
             return
         }
-        let parsed: Result<FieldValue, FieldProblem>
+        let parse: (String) -> Result<FieldValue, FieldProblem>
         switch kind {
-        case .date: parsed = FieldParser.date(text).map(FieldValue.date)
-        case .integer: parsed = FieldParser.integer(text).map(FieldValue.integer)
-        case .decimal: parsed = FieldParser.decimal(text).map(FieldValue.decimal)
-        case .charge: parsed = FieldParser.charge(text).map(FieldValue.charge)
-        case .documents: parsed = FieldParser.documents(text).map(FieldValue.documents)
+        case .date: parse = { FieldParser.date($0).map(FieldValue.date) }
+        case .integer: parse = { FieldParser.integer($0).map(FieldValue.integer) }
+        case .decimal: parse = { FieldParser.decimal($0).map(FieldValue.decimal) }
+        case .charge: parse = { FieldParser.charge($0).map(FieldValue.charge) }
+        case .documents: parse = { FieldParser.documents($0).map(FieldValue.documents) }
         case .overseasParty:
             switch FieldParser.overseasParty(text) {
             case .success(let party):
@@ -160,19 +160,23 @@ extension PageReader {
                 page.gaps.append(gap(field, problem, box: combined.box, text: text))
             }
             return
-        default: parsed = FieldParser.text(text, field: field).map(FieldValue.string)
+        default: parse = { FieldParser.text($0, field: field).map(FieldValue.string) }
         }
-        switch parsed {
-        case .success(let value): record(field, value, read: combined, text: text, into: &page)
+        switch parse(text) {
+        case .success(let value): record(field, value, read: combined, text: text, reparse: { try? parse($0).get() }, into: &page)
         case .failure(let problem): page.gaps.append(gap(field, problem, box: combined.box, text: text))
         }
     }
 
     /// Stores a parsed value unless the reading is too unsure, in which case it becomes an `unreadable` gap.
     /// `canonical` puts each reading in the field's canonical form before readings are compared.
+    /// `reparse` turns the second reading's text into a value; with it, a third reading that sides with the
+    /// second reading settles the field the second reading's way.
     func record(_ field: String, _ value: FieldValue?, read: ReadText, text: String, crossChecked: Bool = false,
-                notes: [String] = [], canonical: (String) -> String = { $0 }, into page: inout PageReading) {
-        guard let value else { return }
+                notes: [String] = [], canonical: (String) -> String = { $0 }, reparse: ((String) -> FieldValue?)? = nil,
+                into page: inout PageReading) {
+        guard var value else { return }
+        var text = text
         func agree(_ a: String, _ b: String) -> Bool { Self.agree(canonical(a), canonical(b)) }
         let box = union(read.words.map(\.box)) ?? read.box
         var notes = notes
@@ -203,22 +207,36 @@ extension PageReader {
             // Two networks can agree on a character both were unsure of (a rare character read as a
             // common one): such an agreement needs the third reading as well.
             let unsure = max(read.minConfidence, read.alternativeMinConfidence ?? 1) < policy.minimumAgreeing
-            let agreed = agree(read.text, other)
-            if agreed && !unsure {
-                notes.append("two independent readings agree")
-                confidence = 0.98
-            } else if agreed, let third = tieBreak(read, minimumConfidence: 0), agree(read.text, third) {
-                notes.append("three readings agree, each unsure of some character")
-                confidence = 0.9
-            } else if !unsure, let third = tieBreak(read), agree(read.text, third) {
-                notes.append("two of three readings agree (the other read '\(FieldParser.normalize(other))')")
-                confidence = 0.93
-            } else if agreed {
-                page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but both readings were unsure of a character (confidence %.2f)", FieldParser.normalize(read.text), max(read.minConfidence, read.alternativeMinConfidence ?? 0))), box: box, text: text))
-                return
-            } else {
+            func disagree() {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
-                return
+            }
+            if agree(read.text, other) {
+                if !unsure {
+                    notes.append("two independent readings agree")
+                    confidence = 0.98
+                } else if let third = tieBreak(read, minimumConfidence: 0), agree(read.text, third) {
+                    notes.append("three readings agree, each unsure of some character")
+                    confidence = 0.9
+                } else {
+                    page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but both readings were unsure of a character (confidence %.2f)", FieldParser.normalize(read.text), max(read.minConfidence, read.alternativeMinConfidence ?? 0))), box: box, text: text))
+                    return
+                }
+            } else {
+                guard !unsure, let third = tieBreak(read) else { disagree(); return }
+                if agree(read.text, third) {
+                    notes.append("two of three readings agree (the other read '\(FieldParser.normalize(other))')")
+                    confidence = 0.93
+                } else if let reparse, agree(other, third), let otherValue = reparse(other) {
+                    // The third reading is the first network again on other pixels: siding with the second
+                    // network, it makes two networks agree against one reading.
+                    notes.append("two of three readings agree (the first read '\(FieldParser.normalize(read.text))')")
+                    value = otherValue
+                    text = other
+                    confidence = 0.93
+                } else {
+                    disagree()
+                    return
+                }
             }
         } else if !policy.trusted(read) {
             page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' but with low confidence (%.2f)", text, read.minConfidence)), box: box, text: text))
@@ -314,10 +332,12 @@ extension PageReader {
         }
         attachOpinion(&combined, rects: valueRects, settings: .chineseLine)
         switch FieldParser.name(text) {
-        case .success(let name): record(field + ".name", .string(name), read: combined, text: text, into: &page)
+        case .success(let name): record(field + ".name", .string(name), read: combined, text: text, reparse: Self.parsedName, into: &page)
         case .failure(let problem): page.gaps.append(gap(field + ".name", problem, box: combined.box, text: text))
         }
     }
+
+    static func parsedName(_ text: String) -> FieldValue? { (try? FieldParser.name(text).get()).map(FieldValue.string) }
 
     static let usccWhitelist = "()0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -387,7 +407,7 @@ extension PageReader {
                 continue
             }
             switch FieldParser.text(text, field: item.field) {
-            case .success(let value): record(item.field, .string(value), read: read, text: text, into: &page)
+            case .success(let value): record(item.field, .string(value), read: read, text: text, reparse: { try? FieldParser.text($0, field: item.field).map(FieldValue.string).get() }, into: &page)
             case .failure(let problem): page.gaps.append(gap(item.field, problem, box: union(read.words.map(\.box)) ?? rect, text: text))
             }
         }
@@ -409,21 +429,28 @@ extension PageReader {
                     // Position of this character inside the word's box.
                     let cx = Double(word.box.x) + Double(word.box.width) * (Double(offset) + 0.5) / Double(max(1, word.text.count))
                     guard let index = starts.lastIndex(where: { $0 <= cx }) else { continue }
-                    found[index].append(ReadWord(text: String(ch), box: word.box, confidence: word.confidence))
+                    let width = word.box.width / max(1, word.text.count)
+                    let charBox = PixelBox(x: Int(cx) - width / 2, y: word.box.y, width: width, height: word.box.height)
+                    found[index].append(ReadWord(text: String(ch), box: charBox, confidence: word.confidence))
                 }
             }
             return found
         }
         let read = recognizer.read(rect, .chineseLine)
         let found = assign(read)
-        let second = assign(recognizer.read(rect, .chineseLine, clean: true))
+        let marks = { (read: ReadText) in read.text.filter { $0 == Character(self.layout.trueText) || $0 == Character(self.layout.falseText) } }
+        // The second opinion: the Han network on the mark alone, a crop of about three characters around it.
+        let second: [String] = found.map { words in
+            guard words.count == 1 else { return "" }
+            let w = words[0].box
+            let mark = box(x0: Double(w.x) - 1.5 * Double(w.height), y0: Double(rect.y), x1: Double(w.x + w.width) + 1.5 * Double(w.height), y1: Double(rect.y + rect.height))
+            return String(marks(recognizer.read(mark, .hanLine)))
+        }
         for (i, item) in items.enumerated() {
             let segment = box(x0: starts[i], y0: Double(rect.y), x1: i + 1 < items.count ? starts[i + 1] : grid.gridRight, y1: Double(rect.y + rect.height))
             let words = found[i]
-            let secondText = second[i].map(\.text).joined()
-            if words.count != 1 || secondText != words[0].text {
+            if words.count != 1 || second[i] != words[0].text {
                 // The line read as a whole lost or garbled this one: read its own segment with both networks.
-                let marks = { (read: ReadText) in read.text.filter { $0 == Character(self.layout.trueText) || $0 == Character(self.layout.falseText) } }
                 let own = recognizer.read(segment, .chineseLine), other = recognizer.read(segment, .hanLine)
                 if marks(own).count == 1, marks(own) == marks(other) {
                     let mark = String(marks(own))
@@ -436,7 +463,7 @@ extension PageReader {
             if words.count == 1 {
                 let value = words[0].text == layout.trueText
                 var single = ReadText(words: words, box: segment)
-                single.alternative = second[i].map(\.text).joined()
+                single.alternative = second[i]
                 record(item.field, .boolean(value), read: single, text: words[0].text, into: &page)
             } else if words.isEmpty {
                 // Either blank or unreadable: blank only when nothing but the label is inked.
@@ -512,7 +539,7 @@ extension PageReader {
                 attachOpinion(&nameRead, rects: [nameRect], settings: .chineseLine)
             }
             switch FieldParser.name(nameText) {
-            case .success(let name): record("declaringUnit.name", .string(name), read: nameRead, text: nameText, into: &page)
+            case .success(let name): record("declaringUnit.name", .string(name), read: nameRead, text: nameText, reparse: Self.parsedName, into: &page)
             case .failure(let p): page.gaps.append(gap("declaringUnit.name", p, box: rect, text: nameText))
             }
             guard let bx = bracketX else {
@@ -542,7 +569,7 @@ extension PageReader {
                 return
             }
             switch FieldParser.text(text, field: f.field) {
-            case .success(let value): record(f.field, .string(value), read: read, text: text, into: &page)
+            case .success(let value): record(f.field, .string(value), read: read, text: text, reparse: { try? FieldParser.text($0, field: f.field).map(FieldValue.string).get() }, into: &page)
             case .failure(let p): page.gaps.append(gap(f.field, p, box: rect, text: text))
             }
         }

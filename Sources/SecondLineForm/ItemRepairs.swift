@@ -50,6 +50,13 @@ enum ItemRepairs {
         quantity.multiplied(by: unitPrice)?.rounded(toPlaces: 2)
     }
 
+    /// Whether quantity × unit price gives the total to the cent and no unit price one digit away gives it
+    /// too: then a misread of either price would have broken the product, and the readings settle both.
+    static func pricesSettled(quantity: ExactDecimal, unitPrice: ExactDecimal, total: ExactDecimal) -> Bool {
+        guard !quantity.isZero, !total.isZero, product(quantity, unitPrice) == total else { return false }
+        return oneDigitVariants(of: unitPrice).allSatisfy { product(quantity, $0) != total }
+    }
+
     /// Checks quantity × unit price against the total, and recovers a gapped total or unit price.
     static func checkPrice(quantity: NumberReading, unitPrice: NumberReading, total: NumberReading) -> PriceOutcome {
         let q = quantity.value, u = unitPrice.value, t = total.value

@@ -140,12 +140,9 @@ extension PageReader {
 
     /// The three printed lines of one column cell, by the ink found near each nominal line; nil when the
     /// cell cannot be split safely (lines run together, or ink runs into the column's left border).
-    func lineSlots(_ inner: PixelBox, rowTop: Double) -> [PixelBox?]? {
-        let bands = textBands(in: inner)
-        for band in bands {
-            if let extent = inkExtent(PixelBox(x: inner.x, y: band.top, width: inner.width, height: band.bottom - band.top)),
-               extent.0 <= inner.x + Int(0.1 * mm) { return nil }
-        }
+    func lineSlots(_ cell: PixelBox, rowTop: Double) -> [PixelBox?]? {
+        let bands = textBands(in: cell)
+        guard let inner = interiorClearOfLeftRule(cell, bands: bands) else { return nil }
         let step = layout.items.lineTopsInRowMm.count > 1 ? layout.items.lineTopsInRowMm[1] - layout.items.lineTopsInRowMm[0] : 4.4
         if bands.contains(where: { Double($0.bottom - $0.top) > 1.5 * step * mm }) {
             // Lines printed close together ran into one band: cut at the nominal line positions instead.
@@ -187,16 +184,16 @@ extension PageReader {
     func readItem(slots: [[PixelBox?]]) -> (ItemReading, [String: [String]]) {
         var scratch = PageReading(formType: .importDeclaration)
         var texts: [String: [String]] = [:]
-        func number(_ key: String, _ rect: PixelBox?, required: Bool, parse: (String) -> Result<FieldValue, FieldProblem>) {
+        func number(_ key: String, _ rect: PixelBox?, required: Bool, firstRead: ReadText? = nil, parse: @escaping (String) -> Result<FieldValue, FieldProblem>) {
             guard let rect else {
                 if required { scratch.gaps.append(gap(key, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil)) }
                 return
             }
-            var read = recognizer.read(rect, .decimal)
+            var read = firstRead ?? recognizer.read(rect, .decimal)
             attachOpinion(&read, rects: [rect], settings: .decimal)
             texts[key] = [read.text, read.alternative ?? ""]
             switch parse(read.text) {
-            case .success(let v): record(key, v, read: read, text: read.text, into: &scratch)
+            case .success(let v): record(key, v, read: read, text: read.text, reparse: { try? parse($0).get() }, into: &scratch)
             case .failure(let p): scratch.gaps.append(gap(key, p, box: rect, text: read.text))
             }
         }
@@ -212,8 +209,14 @@ extension PageReader {
         quantity("legalQuantity", col[3][0], into: &scratch, required: true)
         quantity("secondQuantity", col[3][1], into: &scratch, required: false)
         texts["declaredQuantity"] = quantity("declaredQuantity", col[3][2], into: &scratch, required: true)
-        number("unitPrice", col[4][0], required: true) { FieldParser.decimal($0).map(FieldValue.decimal) }
-        number("totalPrice", col[4][1], required: true) { FieldParser.decimal($0).map(FieldValue.decimal) }
+        let unitRead = col[4][0].map { recognizer.read($0, .decimal) }, totalRead = col[4][1].map { recognizer.read($0, .decimal) }
+        if let unitRead, let totalRead, pricesConfirmedByQuantity(unitRead, totalRead, into: &scratch) {
+            texts["unitPrice"] = [unitRead.text]
+            texts["totalPrice"] = [totalRead.text]
+        } else {
+            number("unitPrice", col[4][0], required: true, firstRead: unitRead) { FieldParser.decimal($0).map(FieldValue.decimal) }
+            number("totalPrice", col[4][1], required: true, firstRead: totalRead) { FieldParser.decimal($0).map(FieldValue.decimal) }
+        }
         namedCode("currency", table: .currencies, code: nil, name: col[4][2], into: &scratch)
         namedCode("originCountry", table: .countries, code: col[5][1], name: col[5][0], into: &scratch)
         namedCode("destinationCountry", table: .countries, code: col[6][1], name: col[6][0], into: &scratch)
@@ -223,6 +226,22 @@ extension PageReader {
                                gaps: scratch.gaps.map { var g = $0; g.message = g.message.replacingOccurrences(of: ", \(g.field):", with: ", items[?].\(g.field):"); return g },
                                findings: scratch.findings)
         return (item, texts)
+    }
+
+    /// Unit price and total price read once each: when the declared quantity (read twice alike) times the
+    /// unit price gives the total to the cent, and no unit price one digit away would give it too, the three
+    /// printed numbers confirm each other and no second readings are needed.
+    func pricesConfirmedByQuantity(_ unitRead: ReadText, _ totalRead: ReadText, into scratch: inout PageReading) -> Bool {
+        guard case .decimal(let q)? = scratch.values["declaredQuantity.value"],
+              case .success(let u) = FieldParser.decimal(unitRead.text), case .success(let t) = FieldParser.decimal(totalRead.text),
+              ItemRepairs.pricesSettled(quantity: q, unitPrice: u, total: t) else { return false }
+        let note = "declared quantity \(q) × unit price \(u) = \(t), the total price read: the three readings confirm each other"
+        for (key, read, value) in [("unitPrice", unitRead, u), ("totalPrice", totalRead, t)] {
+            scratch.values[key] = .decimal(value)
+            scratch.evidence[key] = FieldEvidence(text: read.text, confidence: 0.99, page: pageNumber,
+                                                  box: union(read.words.map(\.box)) ?? read.box, notes: [note])
+        }
+        return true
     }
 
     func chineseText(_ key: String, _ rects: [PixelBox?], into scratch: inout PageReading, required: Bool) {
@@ -259,7 +278,10 @@ extension PageReader {
                                     box: combined.box, text: text))
             return
         }
-        record(key, .string(FieldParser.normalize(text)), read: combined, text: text, into: &scratch)
+        // The specification's separators are checked on the first reading only: only a name may be taken
+        // from the second.
+        record(key, .string(FieldParser.normalize(text)), read: combined, text: text,
+               reparse: key == "name" ? { .string(FieldParser.normalize($0)) } : nil, into: &scratch)
         if key == "specification", case .string(let value)? = scratch.values[key], let fixed = Self.digitElements(value), fixed != value {
             // The first two declaration elements (brand type, export preference) are single digits: a letter
             // O read there is the digit 0.
@@ -321,47 +343,54 @@ extension PageReader {
             guard key == "declaredQuantity" else { return }
             texts.append(Self.latinMarker + recognizer.read(rect, .decimal).text)
         }
-        let text = FieldParser.compact(read.text)
-        guard let (value, unitName) = Self.splitQuantity(text) else {
-            scratch.gaps.append(gap(key, FieldProblem(.malformed, "'\(text)' is not a quantity with a unit"), box: rect, text: text))
-            digitsReading()
-            return texts
-        }
         let units = resolver.tables[.units]
-        guard let unit = CodeFieldResolver.match(name: unitName, in: units), unit.distance == 0 || unit.confusionOnly else {
-            scratch.gaps.append(gap(key, FieldProblem(.unreadable, "the unit '\(unitName)' is not a unit name of the table"), box: rect, text: text))
+        var text = FieldParser.compact(read.text)
+        var primary = read
+        var notes: [String] = []
+        var parsed = Self.quantity(text, units: units)
+        if parsed == nil, let other = read.alternative, let second = Self.quantity(FieldParser.compact(other), units: units) {
+            // The first network garbled the unit or the number, the second read a quantity: the second reading
+            // leads, and the first must still agree with it as a quantity (record compares them).
+            notes.append("read as '\(text)' by the first network and '\(FieldParser.compact(other))' by the second")
+            parsed = second
+            text = FieldParser.compact(other)
+            primary = ReadText(words: [ReadWord(text: other, box: union(read.words.map(\.box)) ?? read.box, confidence: read.alternativeMinConfidence ?? 0)], box: read.box)
+            primary.alternative = read.text
+            primary.alternativeMinConfidence = read.minConfidence
+            primary.tieBreakRects = read.tieBreakRects
+            primary.tieBreakSettings = read.tieBreakSettings
+        }
+        guard let (value, unitName, unit) = parsed else {
+            if let (_, unitName) = Self.splitQuantity(text) {
+                scratch.gaps.append(gap(key, FieldProblem(.unreadable, "the unit '\(unitName)' is not a unit name of the table"), box: rect, text: text))
+            } else {
+                scratch.gaps.append(gap(key, FieldProblem(.malformed, "'\(text)' is not a quantity with a unit"), box: rect, text: text))
+            }
             digitsReading()
             return texts
         }
-        var notes: [String] = []
-        var checked = read
-        if unit.distance > 0 {
-            // The repair must not rest on one reading: the second must name the same unit (exactly or by the same repair).
-            let other = read.alternative.flatMap { Self.splitQuantity(FieldParser.compact($0)) }
-            guard let other, other.0 == value, let otherUnit = CodeFieldResolver.match(name: other.1, in: units),
-                  otherUnit.code == unit.code, otherUnit.distance == 0 || otherUnit.confusionOnly else {
-                scratch.gaps.append(gap(key, FieldProblem(.unreadable, "the unit '\(unitName)' is not a unit name of the table, and the second reading ('\(FieldParser.normalize(read.alternative ?? ""))') does not confirm '\(unit.name)'"), box: rect, text: text))
+        var checked = primary
+        if unit.distance > 0 || unitName != unit.name {
+            // The repair must not rest on one reading: the other must name the same unit (exactly or by the same repair).
+            let otherText = primary.alternative ?? ""
+            guard let other = Self.quantity(FieldParser.compact(otherText), units: units), other.0 == value, other.2.code == unit.code else {
+                scratch.gaps.append(gap(key, FieldProblem(.unreadable, "the unit '\(unitName)' is not a unit name of the table, and the second reading ('\(FieldParser.normalize(otherText))') does not confirm '\(unit.name)'"), box: rect, text: text))
                 digitsReading()
                 return texts
             }
             notes.append("unit read as '\(unitName)'\(other.1 == unitName ? "" : " and '\(other.1)'"): \(CodeFieldResolver.describeSubstitutions(read: unitName, as: unit.name)), a known OCR confusion; the only unit that close is '\(unit.name)' (\(unit.code))")
             // The value halves agree; compare the texts with the unit repaired so that record() sees two agreeing readings.
             let repaired = "\(value)\(unit.name)"
-            checked = ReadText(words: [ReadWord(text: repaired, box: union(read.words.map(\.box)) ?? read.box, confidence: read.minConfidence)], box: read.box)
+            checked = ReadText(words: [ReadWord(text: repaired, box: union(primary.words.map(\.box)) ?? primary.box, confidence: primary.minConfidence)], box: primary.box)
             checked.alternative = repaired
-            checked.tieBreakRects = read.tieBreakRects
-            checked.tieBreakSettings = read.tieBreakSettings
+            checked.tieBreakRects = primary.tieBreakRects
+            checked.tieBreakSettings = primary.tieBreakSettings
         }
         // Readings are compared as quantities: the same number and the same unit (干克 from one network
         // and 千克 from the other name one unit only).
-        // The Han model sometimes inserts a character between the number and the unit (和千克): one
-        // character before a unit name does not make another quantity.
         let asQuantity = { (t: String) -> String in
-            guard let (v, u) = Self.splitQuantity(FieldParser.compact(t)) else { return FieldParser.compact(t) }
-            for name in [u, String(u.dropFirst())] where !name.isEmpty {
-                if let m = CodeFieldResolver.match(name: name, in: units), m.distance == 0 || m.confusionOnly { return "\(v)|\(m.code)" }
-            }
-            return FieldParser.compact(t)
+            guard let (v, _, m) = Self.quantity(FieldParser.compact(t), units: units) else { return FieldParser.compact(t) }
+            return "\(v)|\(m.code)"
         }
         record(key + ".value", .decimal(value), read: checked, text: text, notes: notes, canonical: asQuantity, into: &scratch)
         if scratch.values[key + ".value"] != nil {
@@ -374,6 +403,17 @@ extension PageReader {
             digitsReading()
         }
         return texts
+    }
+
+    /// A number and a unit of the table, read exactly or with OCR-confused characters. The Han model
+    /// sometimes inserts a character between the number and the unit (和千克): a unit name of two or more
+    /// characters after one stray character is that unit. Returns the number, the unit as read, and the match.
+    static func quantity(_ text: String, units: CodeTable) -> (ExactDecimal, String, CodeFieldResolver.NameMatch)? {
+        guard let (value, read) = splitQuantity(text) else { return nil }
+        for name in [read] + (read.count >= 3 ? [String(read.dropFirst())] : []) {
+            if let m = CodeFieldResolver.match(name: name, in: units), m.distance == 0 || m.confusionOnly { return (value, name, m) }
+        }
+        return nil
     }
 
     /// Marks the Latin digits-only reading among a quantity's texts.
@@ -394,24 +434,30 @@ extension PageReader {
             scratch.gaps.append(gap(key, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil))
             return
         }
-        var codeText: String? = nil
-        var codeTrusted = false
-        if let code {
-            var read = recognizer.read(code, ReadSettings(model: .latin, whitelist: "()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true))
-            attachOpinion(&read, rects: [code], settings: .codeChars)
-            codeText = FieldParser.parenthesized(read.text) ?? FieldParser.compact(read.text)
-            codeTrusted = read.alternative.map { Self.agree(codeText ?? "", FieldParser.parenthesized($0) ?? $0) } ?? false
-        }
-        var nameText = ""
+        var codeRead = code.map { recognizer.read($0, ReadSettings(model: .latin, whitelist: "()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true)) }
+        let codeText = codeRead.map { FieldParser.parenthesized($0.text) ?? FieldParser.compact($0.text) }
+        var nameRead = name.map { recognizer.read($0, .chineseLine) }
+        let nameText = nameRead.map { FieldParser.compact($0.text) } ?? ""
         var nameTrusted = false
-        if let name {
-            var read = recognizer.read(name, .chineseLine)
-            attachOpinion(&read, rects: [name], settings: .chineseLine)
-            nameText = FieldParser.compact(read.text)
-            nameTrusted = read.alternative.map { Self.agree(read.text, $0) } ?? false
-        }
-        let resolution = resolver.resolve(field: key, table: table, codeText: codeText, nameText: nameText,
+        var resolution = resolver.resolve(field: key, table: table, codeText: codeText, nameText: nameText,
+                                          codeTrusted: false, nameTrusted: false, nameOnly: code == nil)
+        // A code and a name printed apart that name the same table entry exactly confirm each other; any
+        // other outcome needs a second reading of each half.
+        if resolution.support < 2 {
+            var codeTrusted = false
+            if let code, var read = codeRead {
+                attachOpinion(&read, rects: [code], settings: .codeChars)
+                codeTrusted = read.alternative.map { Self.agree(codeText ?? "", FieldParser.parenthesized($0) ?? $0) } ?? false
+                codeRead = read
+            }
+            if let name, var read = nameRead {
+                attachOpinion(&read, rects: [name], settings: .chineseLine)
+                nameTrusted = read.alternative.map { Self.agree(read.text, $0) } ?? false
+                nameRead = read
+            }
+            resolution = resolver.resolve(field: key, table: table, codeText: codeText, nameText: nameText,
                                           codeTrusted: codeTrusted, nameTrusted: nameTrusted, nameOnly: code == nil)
+        }
         let box = union([code, name].compactMap { $0 })
         let shown = [codeText.map { "(\($0))" }, nameText.isEmpty ? nil : nameText].compactMap { $0 }.joined(separator: " ")
         switch resolution.outcome {

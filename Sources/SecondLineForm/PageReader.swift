@@ -136,6 +136,34 @@ final class PageReader {
         return box(x0: left + inset, y0: top + inset, x1: right - inset, y1: bottom - inset)
     }
 
+    /// For text that starts at the left edge of a cell's interior (printed close to the cell's ruled
+    /// border): the page x of the first blank column right of that rule, when a rule spans the line and
+    /// a blank column separates the text from it. Nil when the text runs into the rule, or when no rule is
+    /// there (the border was placed wrong, and the text may go on left of it).
+    func clearOfLeftRule(_ inner: PixelBox, band: (top: Int, bottom: Int)) -> Int? {
+        let from = inner.x - Int(1.0 * mm), to = inner.x + Int(0.2 * mm)
+        let height = band.bottom - band.top
+        guard height > 0, let crop = binary.cropped(x: from, y: band.top, width: to - from, height: height) else { return nil }
+        let cols = crop.columnCounts()
+        guard var x = cols.firstIndex(where: { Double($0) >= 0.9 * Double(height) }) else { return nil }
+        while x < cols.count, cols[x] > 0 { x += 1 }
+        return x < cols.count ? from + x : nil
+    }
+
+    /// `inner` moved to start right of its left rule when its text starts at its left edge (see
+    /// `clearOfLeftRule`); nil when the text of some band runs into the rule or past it.
+    func interiorClearOfLeftRule(_ inner: PixelBox, bands: [(top: Int, bottom: Int)]) -> PixelBox? {
+        var start: Int? = nil
+        for band in bands {
+            guard let extent = inkExtent(PixelBox(x: inner.x, y: band.top, width: inner.width, height: band.bottom - band.top)),
+                  extent.0 <= inner.x + Int(0.1 * mm) else { continue }
+            guard let clear = clearOfLeftRule(inner, band: band) else { return nil }
+            start = max(start ?? clear, clear)
+        }
+        guard let start else { return inner }
+        return PixelBox(x: start, y: inner.y, width: inner.x + inner.width - start, height: inner.height)
+    }
+
     func lineRect(_ band: (top: Int, bottom: Int), in cell: PixelBox) -> PixelBox {
         let pad = Int(1.0 * mm)
         let y0 = max(cell.y, band.top - pad), y1 = min(cell.y + cell.height, band.bottom + pad)
@@ -228,10 +256,22 @@ final class PageReader {
             return (read, words.map(\.text).joined())
         }
         var second = recognizer.read(rest, settings)
-        attachOpinion(&second, rects: [rest], settings: settings)
+        let firstWords = words(after: start, in: first.words)
+        let firstPass = firstWords.map(\.text).joined()
+        if settings.model == .latin, !firstPass.isEmpty,
+           Self.agree(FieldParser.parenthesized(second.text) ?? second.text, FieldParser.parenthesized(firstPass) ?? firstPass) {
+            // The Chinese model's reading of the whole line is another network's reading of the value:
+            // when it agrees it is the second opinion, at no extra read. When it does not, the value is read
+            // on its own (the label beside it can disturb the line's reading).
+            second.alternative = firstPass
+            second.alternativeMinConfidence = firstWords.map(\.confidence).min()
+            second.tieBreakRects = [rest]
+            second.tieBreakSettings = { var third = ReadSettings.latinLine; third.scale = 1.5; return third }()
+        } else {
+            attachOpinion(&second, rects: [rest], settings: settings)
+        }
         // The first reading saw the whole line: if it read the value differently, the crop may have cut
         // a character off; no reading of the same crop can settle that.
-        let firstPass = first.words.filter { $0.box.x + $0.box.width / 2 >= start }.map(\.text).joined()
         let firstValue = FieldParser.parenthesized(firstPass) ?? firstPass
         let secondValue = FieldParser.parenthesized(second.text) ?? second.text
         if !firstValue.isEmpty, !Self.agree(secondValue, firstValue),
@@ -243,11 +283,26 @@ final class PageReader {
         return (second, second.text)
     }
 
+    /// The words of a line reading that lie after `x`; of a word that straddles it, what follows its colon.
+    func words(after x: Int, in words: [ReadWord]) -> [ReadWord] {
+        words.compactMap { w in
+            if w.box.x + w.box.width / 2 >= x { return w }
+            guard w.box.x + w.box.width > x, let colon = w.text.lastIndex(where: Self.isColon) else { return nil }
+            let tail = String(w.text[w.text.index(after: colon)...])
+            return tail.isEmpty ? nil : ReadWord(text: tail, box: w.box, confidence: w.confidence)
+        }
+    }
+
+    /// Chinese models often read a full-width colon as a semicolon.
+    static func isColon(_ c: Character) -> Bool { "：:；;".contains(c) }
+
     /// The x where the value begins: after a colon, or at the first bracket / Latin / digit word that
     /// follows the label's Chinese characters.
     func valueStart(_ words: [ReadWord], label: String) -> Int? {
+        // Only a label that ends with a colon is followed by one (a semicolon is its misreading).
+        let colonLabel = label.last.map(Self.isColon) ?? false
         for (i, w) in words.enumerated() {
-            if let colon = w.text.lastIndex(where: { $0 == "：" || $0 == ":" }) {
+            if let colon = w.text.lastIndex(where: { $0 == "：" || $0 == ":" || (colonLabel && Self.isColon($0)) }) {
                 let after = w.text[w.text.index(after: colon)...]
                 if !after.isEmpty {
                     // Glyph widths differ (a full-width colon, narrow digits): start inside the colon

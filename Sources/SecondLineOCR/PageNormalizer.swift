@@ -70,7 +70,8 @@ public struct PageNormalizer: Sendable {
     }
 
     /// `engine` is used for orientation detection (its `osd` instance); it must have osd.traineddata.
-    public func normalize(_ loaded: LoadedPage, using engine: OCREngine) throws -> NormalizedPage {
+    /// Without an engine the orientation is not checked.
+    public func normalize(_ loaded: LoadedPage, using engine: OCREngine?) throws -> NormalizedPage {
         let started = DispatchTime.now().uptimeNanoseconds
         let source = loaded.image
         var page = try source.grayscale()
@@ -88,7 +89,7 @@ public struct PageNormalizer: Sendable {
         var estimate: OrientationEstimate?
         var turns = 0
         var note = "not checked"
-        if options.correctOrientation {
+        if options.correctOrientation, let engine {
             let reduction = min(1, Double(options.orientationDPI) / Double(dpi))
             let small = reduction < 0.95 ? try page.scaled(by: reduction) : page
             estimate = try engine.detectOrientation(small)

@@ -188,3 +188,24 @@ struct ConfusionMatchTests {
         #expect(CodeFieldResolver.conformToShape(read, of: table) == expected)
     }
 }
+
+@Suite("Item cells read once when the form's redundancy confirms them")
+struct SingleReadingTests {
+    static func d(_ text: String) -> ExactDecimal { ExactDecimal(text)! }
+
+    @Test("quantity × unit price = total settles both prices when no unit price one digit away fits")
+    func pricesSettled() {
+        #expect(ItemRepairs.pricesSettled(quantity: Self.d("2224"), unitPrice: Self.d("884.1446"), total: Self.d("1966337.59")))
+        // One of each: 884.1447 gives the same rounded total, so the total does not settle the unit price.
+        #expect(!ItemRepairs.pricesSettled(quantity: Self.d("1"), unitPrice: Self.d("884.1446"), total: Self.d("884.14")))
+        #expect(!ItemRepairs.pricesSettled(quantity: Self.d("2224"), unitPrice: Self.d("884.1446"), total: Self.d("1966337.60")))
+        #expect(!ItemRepairs.pricesSettled(quantity: Self.d("0"), unitPrice: Self.d("884.1446"), total: Self.d("0")))
+    }
+
+    @Test("a quantity's unit read with a stray character or a confusable one is the table unit; a one-character unit is never guessed",
+          arguments: [("448.2和干克", "035"), ("150干克", "035"), ("2224千克", "035"), ("463件", "011"), ("64生克", nil), ("3人", nil), ("7557", nil)])
+    func quantityUnits(text: String, code: String?) {
+        let units = CodeFieldResolver(tables: .bundled).tables[.units]
+        #expect(PageReader.quantity(text, units: units)?.2.code == code)
+    }
+}
