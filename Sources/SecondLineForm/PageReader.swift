@@ -266,7 +266,7 @@ final class PageReader {
             second.alternative = firstPass
             second.alternativeMinConfidence = firstWords.map(\.confidence).min()
             second.tieBreakRects = [rest]
-            second.tieBreakSettings = { var third = ReadSettings.latinLine; third.scale = 1.5; return third }()
+            second.tieBreakSettings = thirdSettings(settings)
         } else {
             attachOpinion(&second, rects: [rest], settings: settings)
         }
@@ -357,9 +357,14 @@ final class PageReader {
         read.alternative = joinLines(others.map(\.text))
         read.alternativeMinConfidence = others.flatMap(\.words).map(\.confidence).min()
         read.tieBreakRects = rects
+        read.tieBreakSettings = thirdSettings(settings)
+    }
+
+    /// The third reading's settings: the first model on the crop enlarged 1.5× (Latin without its whitelist).
+    func thirdSettings(_ settings: ReadSettings) -> ReadSettings {
         var third = settings.model == .latin ? ReadSettings.latinLine : settings
         third.scale = 1.5
-        read.tieBreakSettings = third
+        return third
     }
 
     /// A third reading when the first two disagree; the value stands only if the third agrees with

@@ -9,20 +9,22 @@ struct ItemRepairTests {
     typealias Reading = ItemRepairs.NumberReading
 
     static func d(_ text: String) -> ExactDecimal { ExactDecimal(text)! }
+    /// A value read confidently as printed.
+    static func read(_ text: String) -> Reading { Reading(value: d(text), texts: [text]) }
 
     @Test("three values that agree exactly are confirmed")
     func confirmed() {
-        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("1147.42"), texts: ["1147.42"]),
-                                             unitPrice: Reading(value: Self.d("446.16"), texts: ["446.16"]),
-                                             total: Reading(value: Self.d("511932.91"), texts: ["511932.91"]))
+        let outcome = ItemRepairs.checkPrice(quantity: Self.read("1147.42"),
+                                             unitPrice: Self.read("446.16"),
+                                             total: Self.read("511932.91"))
         guard case .confirmed = outcome else { Issue.record("expected confirmed, got \(outcome)"); return }
     }
 
     @Test("an unreadable total is recovered when a reading of it equals quantity × unit price")
     func recoverTotal() {
         // The first reading carries a stray dot, the second a letter S for a 5: both stand for the product.
-        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("1147.42"), texts: ["1147.42"]),
-                                             unitPrice: Reading(value: Self.d("446.16"), texts: ["446.16"]),
+        let outcome = ItemRepairs.checkPrice(quantity: Self.read("1147.42"),
+                                             unitPrice: Self.read("446.16"),
                                              total: Reading(value: nil, texts: ["511932.91.", "S11932.91"]))
         guard case .repaired(let field, let value, let note) = outcome else { Issue.record("expected a repair, got \(outcome)"); return }
         #expect(field == .totalPrice)
@@ -33,16 +35,16 @@ struct ItemRepairTests {
     @Test("a total whose readings do not give the product stays a gap")
     func totalNotFitting() {
         // 1112391.21 printed, '11' lost: the part that was read is not the product.
-        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("2373"), texts: ["2373"]),
-                                             unitPrice: Reading(value: Self.d("468.77"), texts: ["468.77"]),
+        let outcome = ItemRepairs.checkPrice(quantity: Self.read("2373"),
+                                             unitPrice: Self.read("468.77"),
                                              total: Reading(value: nil, texts: ["2", "1 二 12391.21"]))
         guard case .unresolved(.totalPrice, _) = outcome else { Issue.record("expected unresolved, got \(outcome)"); return }
     }
 
     @Test("a total is never invented: with no reading of it there is nothing to repair")
     func noReadingNoRepair() {
-        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("10"), texts: ["10"]),
-                                             unitPrice: Reading(value: Self.d("2.5"), texts: ["2.5"]),
+        let outcome = ItemRepairs.checkPrice(quantity: Self.read("10"),
+                                             unitPrice: Self.read("2.5"),
                                              total: Reading(value: nil, texts: ["", "二"]))
         #expect(outcome == .undetermined)
     }
@@ -50,56 +52,56 @@ struct ItemRepairTests {
     @Test("a repair needs the other two values read confidently")
     func needsConfidentInputs() {
         let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("1147.42"), texts: ["1147.42"], confidence: 0.6),
-                                             unitPrice: Reading(value: Self.d("446.16"), texts: ["446.16"]),
+                                             unitPrice: Self.read("446.16"),
                                              total: Reading(value: nil, texts: ["511932.91."]))
         #expect(outcome == .undetermined)
     }
 
     @Test("three confident values that disagree are kept for XF-ITEM-TOTAL, never changed")
     func disagreement() {
-        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("2373"), texts: ["2373"]),
-                                             unitPrice: Reading(value: Self.d("468.77"), texts: ["468.77"]),
-                                             total: Reading(value: Self.d("1112891.21"), texts: ["1112891.21"]))
+        let outcome = ItemRepairs.checkPrice(quantity: Self.read("2373"),
+                                             unitPrice: Self.read("468.77"),
+                                             total: Self.read("1112891.21"))
         guard case .disagree(let note) = outcome else { Issue.record("expected disagree, got \(outcome)"); return }
         #expect(note.contains("1112391.21"))
     }
 
     @Test("a difference within XF-ITEM-TOTAL's tolerance is not called exact")
     func tolerance() {
-        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("3"), texts: ["3"]),
-                                             unitPrice: Reading(value: Self.d("3.331"), texts: ["3.331"]),
-                                             total: Reading(value: Self.d("10.00"), texts: ["10.00"]))
+        let outcome = ItemRepairs.checkPrice(quantity: Self.read("3"),
+                                             unitPrice: Self.read("3.331"),
+                                             total: Self.read("10.00"))
         guard case .withinTolerance = outcome else { Issue.record("expected withinTolerance, got \(outcome)"); return }
     }
 
     @Test("an unreadable unit price is recovered only when no other unit price one digit away gives the same total")
     func unitPrice() {
         // 2215.8 × 703.293 = 1558356.6294 → 1558356.63; 703.292 or 703.294 give other totals.
-        let unique = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("2215.8"), texts: ["2215.8"]),
+        let unique = ItemRepairs.checkPrice(quantity: Self.read("2215.8"),
                                             unitPrice: Reading(value: nil, texts: ["7O3.293", "703.29"]),
-                                            total: Reading(value: Self.d("1558356.63"), texts: ["1558356.63"]))
+                                            total: Self.read("1558356.63"))
         guard case .repaired(.unitPrice, let value, _) = unique else { Issue.record("expected a repair, got \(unique)"); return }
         #expect(value == Self.d("703.293"))
         // 1 × 12.3456 = 12.35, and so is 1 × 12.3457: the total cannot tell them apart.
-        let ambiguous = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("1"), texts: ["1"]),
+        let ambiguous = ItemRepairs.checkPrice(quantity: Self.read("1"),
                                                unitPrice: Reading(value: nil, texts: ["12.3456", "I2.3456"]),
-                                               total: Reading(value: Self.d("12.35"), texts: ["12.35"]))
+                                               total: Self.read("12.35"))
         guard case .unresolved(.unitPrice, let note) = ambiguous else { Issue.record("expected unresolved, got \(ambiguous)"); return }
         #expect(note.contains("would"))
     }
 
     @Test("two readings of the unit price that both fit are a gap, not a choice")
     func twoFittingReadings() {
-        let outcome = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("100"), texts: ["100"]),
+        let outcome = ItemRepairs.checkPrice(quantity: Self.read("100"),
                                              unitPrice: Reading(value: nil, texts: ["1.5", "1.50"]),
-                                             total: Reading(value: Self.d("150.00"), texts: ["150.00"]))
+                                             total: Self.read("150.00"))
         // 1.5 and 1.50 are the same number: one value, so a repair is fine.
         guard case .repaired(.unitPrice, let v, _) = outcome else { Issue.record("expected a repair, got \(outcome)"); return }
         #expect(v == Self.d("1.5"))
         // 0.001 × 20 = 0.02 and 0.001 × 21 = 0.021 → 0.02: both readings fit the total.
-        let two = ItemRepairs.checkPrice(quantity: Reading(value: Self.d("0.001"), texts: ["0.001"]),
+        let two = ItemRepairs.checkPrice(quantity: Self.read("0.001"),
                                          unitPrice: Reading(value: nil, texts: ["20", "21"]),
-                                         total: Reading(value: Self.d("0.02"), texts: ["0.02"]))
+                                         total: Self.read("0.02"))
         guard case .unresolved(.unitPrice, _) = two else { Issue.record("expected unresolved, got \(two)"); return }
     }
 
@@ -107,14 +109,14 @@ struct ItemRepairTests {
     func quantity() {
         // 2215.8 × 703.293 = 1558356.63; 2215.7 or 2215.9 give other totals.
         let outcome = ItemRepairs.checkPrice(quantity: Reading(value: nil, texts: ["2215.8", "2215.8"]),
-                                             unitPrice: Reading(value: Self.d("703.293"), texts: ["703.293"]),
-                                             total: Reading(value: Self.d("1558356.63"), texts: ["1558356.63"]))
+                                             unitPrice: Self.read("703.293"),
+                                             total: Self.read("1558356.63"))
         guard case .repaired(.declaredQuantity, let v, _) = outcome else { Issue.record("expected a repair, got \(outcome)"); return }
         #expect(v == Self.d("2215.8"))
         // A reading that does not fit is not replaced by the quotient.
         let wrong = ItemRepairs.checkPrice(quantity: Reading(value: nil, texts: ["2216.8"]),
-                                           unitPrice: Reading(value: Self.d("703.293"), texts: ["703.293"]),
-                                           total: Reading(value: Self.d("1558356.63"), texts: ["1558356.63"]))
+                                           unitPrice: Self.read("703.293"),
+                                           total: Self.read("1558356.63"))
         guard case .unresolved(.declaredQuantity, _) = wrong else { Issue.record("expected unresolved, got \(wrong)"); return }
     }
 
