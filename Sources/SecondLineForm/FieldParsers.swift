@@ -77,6 +77,40 @@ public enum FieldParser {
         return .success(value)
     }
 
+    // MARK: stray marks
+
+    /// Marks a speck, a stamp's edge or a rule's end is read as; never printed at the end of a number, and
+    /// never at either end of a code or a table's name.
+    static let strayMarks: Set<Character> = [".", ",", "，", "。", "、", ":", ";", "：", "；", "|", "-", "_", "'", "`", "~", "‘", "’", "!"]
+
+    /// What a trimmed text is: the marks that may be removed depend on it. A quantity ends in its unit's
+    /// name, so a point after it is no decimal point.
+    public enum PrintedKind: Sendable { case wholeNumber, decimal, quantity, word }
+
+    /// `text` (compacted) without the stray marks read at its end — and, for a word (a code or a table's
+    /// name), at its start — and the marks removed (empty when none were). In a decimal a trailing point
+    /// is removed only when another point remains: `8753.` may be `875.3` with its point misplaced,
+    /// `1379461.53.` is not.
+    public static func trimmingStrayMarks(_ text: String, as kind: PrintedKind) -> (text: String, removed: String) {
+        var t = compact(text)
+        var removed = ""
+        while let last = t.last, strayMarks.contains(last) {
+            if kind == .decimal, last == ".", !t.dropLast().contains(".") { break }
+            removed = String(last) + removed
+            t.removeLast()
+        }
+        while kind == .word, let first = t.first, strayMarks.contains(first) {
+            removed = String(first) + removed
+            t.removeFirst()
+        }
+        return (t, removed)
+    }
+
+    /// The evidence note for the marks `trimmingStrayMarks` removed from `text`; none when none were.
+    static func strayMarkNotes(_ text: String, removed: String) -> [String] {
+        removed.isEmpty ? [] : ["read as '\(compact(text))': '\(removed)' at its end is a speck or mark, not print"]
+    }
+
     // MARK: label parentheses
 
     /// The text inside the last pair of parentheses of a label line (`监管方式 (0110)` → `0110`),

@@ -128,9 +128,10 @@ extension PageReader {
         }
         let parse: (String) -> Result<FieldValue, FieldProblem>
         switch kind {
-        case .date: parse = { FieldParser.date($0).map(FieldValue.date) }
-        case .integer: parse = { FieldParser.integer($0).map(FieldValue.integer) }
-        case .decimal: parse = { FieldParser.decimal($0).map(FieldValue.decimal) }
+        // A speck after a number is read as a point or comma (`55173.4.`): no number ends with one.
+        case .date: parse = { FieldParser.date(FieldParser.trimmingStrayMarks($0, as: .wholeNumber).text).map(FieldValue.date) }
+        case .integer: parse = { FieldParser.integer(FieldParser.trimmingStrayMarks($0, as: .wholeNumber).text).map(FieldValue.integer) }
+        case .decimal: parse = { FieldParser.decimal(FieldParser.trimmingStrayMarks($0, as: .decimal).text).map(FieldValue.decimal) }
         case .charge: parse = { FieldParser.charge($0).map(FieldValue.charge) }
         case .documents: parse = { FieldParser.documents($0).map(FieldValue.documents) }
         case .overseasParty:
@@ -163,7 +164,9 @@ extension PageReader {
         default: parse = { FieldParser.text($0, field: field).map(FieldValue.string) }
         }
         switch parse(text) {
-        case .success(let value): record(field, value, read: combined, text: text, reparse: { try? parse($0).get() }, into: &page)
+        case .success(let value):
+            let removed = [FieldKind.date, .integer, .decimal].contains(kind) ? FieldParser.trimmingStrayMarks(text, as: kind == .decimal ? .decimal : .wholeNumber).removed : ""
+            record(field, value, read: combined, text: text, notes: FieldParser.strayMarkNotes(text, removed: removed), reparse: { try? parse($0).get() }, into: &page)
         case .failure(let problem): page.gaps.append(gap(field, problem, box: combined.box, text: text))
         }
     }
@@ -490,8 +493,14 @@ extension PageReader {
             let lineBox: PixelBox
             if let nearest, abs(Double(bands[nearest].top + bands[nearest].bottom) / 2 - nominal) < 3 * mm {
                 lineBox = rects[nearest]
+            } else if let covering = bands.firstIndex(where: { Double($0.top) < nominal && Double($0.bottom) > nominal }) {
+                // Ink where the line belongs, in a band that holds more than this line: not a blank.
+                for key in fields.flatMap(declarantKeys) {
+                    page.gaps.append(gap(key, FieldProblem(.unreadable, "the line cannot be told apart from the lines around it (a stamp or mark may join them)"), box: rects[covering], text: nil))
+                }
+                continue
             } else {
-                for f in fields { page.gaps.append(gap(f.field, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil)) }
+                for key in fields.flatMap(declarantKeys) { page.gaps.append(gap(key, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil)) }
                 continue
             }
             let sorted = fields.sorted { $0.xMm < $1.xMm }
@@ -503,6 +512,11 @@ extension PageReader {
                 readDeclarantField(f, rect: rect, into: &page)
             }
         }
+    }
+
+    /// The declaration's keys a declarant line field fills.
+    func declarantKeys(_ f: LineField) -> [String] {
+        f.field == "declaringUnit" ? ["declaringUnit.name", "declaringUnit.uscc"] : [f.field]
     }
 
     func readDeclarantField(_ f: LineField, rect: PixelBox, into page: inout PageReading) {
@@ -527,6 +541,11 @@ extension PageReader {
                     if !head.isEmpty { nameWords.append(ReadWord(text: head, box: w.box, confidence: w.confidence)) }
                     let fraction = Double(w.text.distance(from: w.text.startIndex, to: b)) / Double(max(1, w.text.count))
                     bracketX = w.box.x + Int(Double(w.box.width) * fraction)
+                    break
+                }
+                // A bracket read as a letter or digit: a long Latin run after the name is the code.
+                if !nameWords.isEmpty, w.text.filter({ $0.isASCII && ($0.isLetter || $0.isNumber) }).count >= 8 {
+                    bracketX = w.box.x
                     break
                 }
                 nameWords.append(w)

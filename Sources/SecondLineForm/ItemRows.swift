@@ -21,22 +21,28 @@ extension PageReader {
             let hsCode = interior(left: edges[1], right: edges[2], top: top, bottom: top + rowHeight)
             if textBands(in: number).isEmpty && textBands(in: hsCode).isEmpty { break }
             var slots: [[PixelBox?]] = []
-            var unsafe: [Int: PixelBox] = [:]
+            // Fields whose printed lines cannot be read safely, with the reason and where.
+            var unsafe: [(keys: [String], problem: String, box: PixelBox)] = []
             for c in items.columns.indices {
                 let inner = interior(left: edges[c], right: edges[c + 1], top: top, bottom: top + rowHeight)
-                if let found = lineSlots(inner, rowTop: top) { slots.append(found) } else {
+                if let found = lineSlots(inner, rowTop: top) {
+                    slots.append(found.slots)
+                    for (line, box) in found.crossing.sorted(by: { $0.key < $1.key }) {
+                        unsafe.append(([Self.itemKey(column: c, line: line)], "this line's ink runs into the column's left border (a stroke across the rule, or text cut off)", box))
+                    }
+                } else {
                     slots.append([nil, nil, nil])
-                    unsafe[c] = inner
+                    unsafe.append((Self.itemKeys(column: c), "the lines of this column cannot be told apart or run into its border", inner))
                 }
             }
             var (item, texts) = readItem(slots: slots)
             numberTexts.append(texts["itemNumber"] ?? [])
-            for (c, box) in unsafe {
-                for key in Self.itemKeys(column: c) {
-                    item.values[key] = nil
-                    item.evidence[key] = nil
+            for (keys, problem, box) in unsafe {
+                for key in keys {
+                    item.values = item.values.filter { $0.key != key && !$0.key.hasPrefix(key + ".") }
+                    item.evidence = item.evidence.filter { $0.key != key && !$0.key.hasPrefix(key + ".") }
                     item.gaps.removeAll { $0.field == key || $0.field.hasPrefix(key + ".") }
-                    item.gaps.append(gap(key, FieldProblem(.unreadable, "the lines of this column cannot be told apart or run into its border"), box: box, text: nil))
+                    item.gaps.append(gap(key, FieldProblem(.unreadable, problem), box: box, text: nil))
                 }
             }
             applyPriceCheck(&item, texts: texts)
@@ -138,31 +144,54 @@ extension PageReader {
         }
     }
 
-    /// The three printed lines of one column cell, by the ink found near each nominal line; nil when the
-    /// cell cannot be split safely (lines run together, or ink runs into the column's left border).
-    func lineSlots(_ cell: PixelBox, rowTop: Double) -> [PixelBox?]? {
+    /// The three printed lines of one column cell, by the ink found near each nominal line, and the lines
+    /// whose ink runs into the column's left border (left out of `slots`); nil when the cell cannot be
+    /// split safely (lines run together, and some ink runs into the border).
+    func lineSlots(_ cell: PixelBox, rowTop: Double) -> (slots: [PixelBox?], crossing: [Int: PixelBox])? {
         let bands = textBands(in: cell)
-        guard let inner = interiorClearOfLeftRule(cell, bands: bands) else { return nil }
+        let (inner, crossingBands) = interiorClearOfLeftRule(cell, bands: bands)
         let step = layout.items.lineTopsInRowMm.count > 1 ? layout.items.lineTopsInRowMm[1] - layout.items.lineTopsInRowMm[0] : 4.4
         if bands.contains(where: { Double($0.bottom - $0.top) > 1.5 * step * mm }) {
+            guard crossingBands.isEmpty else { return nil }
             // Lines printed close together ran into one band: cut at the nominal line positions instead.
-            return layout.items.lineTopsInRowMm.map { offset -> PixelBox? in
+            let slots = layout.items.lineTopsInRowMm.map { offset -> PixelBox? in
                 let y0 = rowTop + (offset - 0.5) * mm, y1 = rowTop + (offset + step - 0.2) * mm
                 let rect = box(x0: Double(inner.x), y0: max(Double(inner.y), y0), x1: Double(inner.x + inner.width), y1: min(Double(inner.y + inner.height), y1))
                 return inkExtent(rect) == nil ? nil : rect
             }
+            return (slots, [:])
         }
         let rects = lineRects(bands, in: inner)
         let centers = layout.items.lineTopsInRowMm.map { rowTop + ($0 + layout.valueFontMm * 0.45) * mm }
         var slots: [PixelBox?] = Array(repeating: nil, count: centers.count)
+        var crossing: [Int: PixelBox] = [:]
         for (i, band) in bands.enumerated() {
             let middle = Double(band.top + band.bottom) / 2
             guard let slot = centers.indices.min(by: { abs(centers[$0] - middle) < abs(centers[$1] - middle) }),
-                  abs(centers[slot] - middle) < 2.4 * mm else { continue }
+                  abs(centers[slot] - middle) < 2.4 * mm else {
+                // Ink across the border between lines still makes its neighbour unsafe to read.
+                if crossingBands.contains(i) { return nil }
+                continue
+            }
+            if crossingBands.contains(i) {
+                crossing[slot] = rects[i]
+                continue
+            }
             // Two bands in one slot (a line split by a speck): keep their union.
             if let existing = slots[slot] { slots[slot] = union([existing, rects[i]]) } else { slots[slot] = rects[i] }
         }
-        return slots
+        for slot in crossing.keys { slots[slot] = nil }
+        return (slots, crossing)
+    }
+
+    /// The field the `line`-th printed line of item column `column` belongs to.
+    static func itemKey(column: Int, line: Int) -> String {
+        let keys = itemKeys(column: column)
+        switch column {
+        case 0, 3, 4: return keys[min(line, keys.count - 1)]
+        case 2: return line == 0 ? keys[0] : keys[1]
+        default: return keys[0]
+        }
     }
 
     static func itemKeys(column: Int) -> [String] {
@@ -184,7 +213,8 @@ extension PageReader {
     func readItem(slots: [[PixelBox?]]) -> (ItemReading, [String: [String]]) {
         var scratch = PageReading(formType: .importDeclaration)
         var texts: [String: [String]] = [:]
-        func number(_ key: String, _ rect: PixelBox?, required: Bool, firstRead: ReadText? = nil, parse: @escaping (String) -> Result<FieldValue, FieldProblem>) {
+        func number(_ key: String, _ rect: PixelBox?, required: Bool, firstRead: ReadText? = nil, kind: FieldParser.PrintedKind = .wholeNumber,
+                    parse: @escaping (String) -> Result<FieldValue, FieldProblem>) {
             guard let rect else {
                 if required { scratch.gaps.append(gap(key, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil)) }
                 return
@@ -192,8 +222,12 @@ extension PageReader {
             var read = firstRead ?? recognizer.read(rect, .decimal)
             attachOpinion(&read, rects: [rect], settings: .decimal)
             texts[key] = [read.text, read.alternative ?? ""]
-            switch parse(read.text) {
-            case .success(let v): record(key, v, read: read, text: read.text, reparse: { try? parse($0).get() }, into: &scratch)
+            let trimmed = { (t: String) in FieldParser.trimmingStrayMarks(t, as: kind) }
+            let first = trimmed(read.text)
+            switch parse(first.text) {
+            case .success(let v):
+                record(key, v, read: read, text: read.text, notes: FieldParser.strayMarkNotes(read.text, removed: first.removed), canonical: { trimmed($0).text },
+                       reparse: { try? parse(trimmed($0).text).get() }, into: &scratch)
             case .failure(let p): scratch.gaps.append(gap(key, p, box: rect, text: read.text))
             }
         }
@@ -214,8 +248,8 @@ extension PageReader {
             texts["unitPrice"] = [unitRead.text]
             texts["totalPrice"] = [totalRead.text]
         } else {
-            number("unitPrice", col[4][0], required: true, firstRead: unitRead) { FieldParser.decimal($0).map(FieldValue.decimal) }
-            number("totalPrice", col[4][1], required: true, firstRead: totalRead) { FieldParser.decimal($0).map(FieldValue.decimal) }
+            number("unitPrice", col[4][0], required: true, firstRead: unitRead, kind: .decimal) { FieldParser.decimal($0).map(FieldValue.decimal) }
+            number("totalPrice", col[4][1], required: true, firstRead: totalRead, kind: .decimal) { FieldParser.decimal($0).map(FieldValue.decimal) }
         }
         namedCode("currency", table: .currencies, code: nil, name: col[4][2], into: &scratch)
         namedCode("originCountry", table: .countries, code: col[5][1], name: col[5][0], into: &scratch)
@@ -233,7 +267,8 @@ extension PageReader {
     /// printed numbers confirm each other and no second readings are needed.
     func pricesConfirmedByQuantity(_ unitRead: ReadText, _ totalRead: ReadText, into scratch: inout PageReading) -> Bool {
         guard case .decimal(let q)? = scratch.values["declaredQuantity.value"],
-              case .success(let u) = FieldParser.decimal(unitRead.text), case .success(let t) = FieldParser.decimal(totalRead.text),
+              case .success(let u) = FieldParser.decimal(FieldParser.trimmingStrayMarks(unitRead.text, as: .decimal).text),
+              case .success(let t) = FieldParser.decimal(FieldParser.trimmingStrayMarks(totalRead.text, as: .decimal).text),
               ItemRepairs.pricesSettled(quantity: q, unitPrice: u, total: t) else { return false }
         let note = "declared quantity \(q) × unit price \(u) = \(t), the total price read: the three readings confirm each other"
         for (key, read, value) in [("unitPrice", unitRead, u), ("totalPrice", totalRead, t)] {
@@ -421,6 +456,7 @@ extension PageReader {
 
     /// `150.5千克` → (150.5, 千克); nil when the text is not a number followed by a unit name.
     static func splitQuantity(_ text: String) -> (ExactDecimal, String)? {
+        let text = FieldParser.trimmingStrayMarks(text, as: .quantity).text
         guard let match = text.wholeMatch(of: /([0-9]+(?:\.[0-9]+)?)([^0-9.]+)/), let value = ExactDecimal(String(match.1)) else { return nil }
         // Punctuation is never part of a unit name: a comma or quote after it is a speck read as one.
         var unit = String(match.2)
@@ -437,7 +473,8 @@ extension PageReader {
         var codeRead = code.map { recognizer.read($0, ReadSettings(model: .latin, whitelist: "()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true)) }
         let codeText = codeRead.map { FieldParser.parenthesized($0.text) ?? FieldParser.compact($0.text) }
         var nameRead = name.map { recognizer.read($0, .chineseLine) }
-        let nameText = nameRead.map { FieldParser.compact($0.text) } ?? ""
+        // A speck after a name is read as a comma or point: no table name begins or ends with one.
+        let nameText = nameRead.map { FieldParser.trimmingStrayMarks($0.text, as: .word).text } ?? ""
         var nameTrusted = false
         var resolution = resolver.resolve(field: key, table: table, codeText: codeText, nameText: nameText,
                                           codeTrusted: false, nameTrusted: false, nameOnly: code == nil)
@@ -452,7 +489,7 @@ extension PageReader {
             }
             if let name, var read = nameRead {
                 attachOpinion(&read, rects: [name], settings: .chineseLine)
-                nameTrusted = read.alternative.map { Self.agree(read.text, $0) } ?? false
+                nameTrusted = read.alternative.map { Self.agree(nameText, FieldParser.trimmingStrayMarks($0, as: .word).text) } ?? false
                 nameRead = read
             }
             resolution = resolver.resolve(field: key, table: table, codeText: codeText, nameText: nameText,

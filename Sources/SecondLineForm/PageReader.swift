@@ -120,14 +120,47 @@ final class PageReader {
                 if rows[probe] >= minInkPerRow { end = probe; gap = 0 } else { gap += 1; if gap > mergeGap { break } }
                 probe += 1
             }
-            let ink = rows[y...end].reduce(0, +)
-            // Specks and stray marks are neither labels nor values.
-            if Double(end - y + 1) >= 0.8 * mm, Double(ink) >= 0.5 * mm * mm {
-                bands.append((rect.y + y, rect.y + end + 1))
+            for (top, bottom) in Self.separateLines(rows, y, end, mm: mm) {
+                let ink = rows[top...bottom].reduce(0, +)
+                // Specks and stray marks are neither labels nor values.
+                if Double(bottom - top + 1) >= 0.8 * mm, Double(ink) >= 0.5 * mm * mm {
+                    bands.append((rect.y + top, rect.y + bottom + 1))
+                }
             }
             y = end + 1
         }
         return bands
+    }
+
+    /// Rows `top...bottom` of one ink band, split where a stamp's or a pen's thin strokes join two text
+    /// lines: a band taller than any printed line is cut at its longest run of near-empty rows.
+    static func separateLines(_ rows: [Int], _ top: Int, _ bottom: Int, mm: Double) -> [(Int, Int)] {
+        let height = bottom - top + 1
+        // The tallest printed line (the 5.5 mm title, scaled up 5 %, with its accents) stays whole.
+        guard Double(height) > 6.5 * mm else { return [(top, bottom)] }
+        let sorted = rows[top...bottom].sorted()
+        let busy = sorted[sorted.count * 3 / 4]
+        let low = max(2, busy / 10)
+        // Each side keeps at least a line's height.
+        let margin = Int(1.5 * mm)
+        var best: (start: Int, length: Int)? = nil
+        var y = top + margin
+        while y <= bottom - margin {
+            guard rows[y] <= low else { y += 1; continue }
+            var end = y
+            while end + 1 <= bottom - margin, rows[end + 1] <= low { end += 1 }
+            if end - y + 1 > (best?.length ?? 0) { best = (y, end - y + 1) }
+            y = end + 1
+        }
+        guard let best, Double(best.length) >= 0.25 * mm else { return [(top, bottom)] }
+        func trimmed(_ a: Int, _ b: Int) -> (Int, Int)? {
+            var a = a, b = b
+            while a < b, rows[a] < 2 { a += 1 }
+            while b > a, rows[b] < 2 { b -= 1 }
+            return rows[a] >= 2 ? (a, b) : nil
+        }
+        return [trimmed(top, best.start - 1), trimmed(best.start + best.length, bottom)].compactMap { $0 }
+            .flatMap { separateLines(rows, $0.0, $0.1, mm: mm) }
     }
 
     /// The inside of a cell, away from its ruled borders.
@@ -151,17 +184,19 @@ final class PageReader {
     }
 
     /// `inner` moved to start right of its left rule when its text starts at its left edge (see
-    /// `clearOfLeftRule`); nil when the text of some band runs into the rule or past it.
-    func interiorClearOfLeftRule(_ inner: PixelBox, bands: [(top: Int, bottom: Int)]) -> PixelBox? {
+    /// `clearOfLeftRule`), and the indices of the bands whose ink runs into the rule or past it (a stroke
+    /// across the rule, or a border found in the wrong place): what they hold may be cut off.
+    func interiorClearOfLeftRule(_ inner: PixelBox, bands: [(top: Int, bottom: Int)]) -> (inner: PixelBox, crossing: Set<Int>) {
         var start: Int? = nil
-        for band in bands {
+        var crossing = Set<Int>()
+        for (index, band) in bands.enumerated() {
             guard let extent = inkExtent(PixelBox(x: inner.x, y: band.top, width: inner.width, height: band.bottom - band.top)),
                   extent.0 <= inner.x + Int(0.1 * mm) else { continue }
-            guard let clear = clearOfLeftRule(inner, band: band) else { return nil }
+            guard let clear = clearOfLeftRule(inner, band: band) else { crossing.insert(index); continue }
             start = max(start ?? clear, clear)
         }
-        guard let start else { return inner }
-        return PixelBox(x: start, y: inner.y, width: inner.x + inner.width - start, height: inner.height)
+        guard let start else { return (inner, crossing) }
+        return (PixelBox(x: start, y: inner.y, width: inner.x + inner.width - start, height: inner.height), crossing)
     }
 
     func lineRect(_ band: (top: Int, bottom: Int), in cell: PixelBox) -> PixelBox {

@@ -25,6 +25,23 @@ struct FieldParserTests {
         #expect(FieldParser.decimal("  ").failure?.reason == .blank)
     }
 
+    @Test("a mark read after a number or around a table name is a speck; a point that may be the decimal point stays",
+          arguments: [("1379461.53.", FieldParser.PrintedKind.decimal, "1379461.53", "."),
+                      ("8753.", .decimal, "8753.", ""),
+                      ("25.", .wholeNumber, "25", "."),
+                      ("0901120000..", .wholeNumber, "0901120000", ".."),
+                      ("164件.", .quantity, "164件", "."),
+                      ("美元,", .word, "美元", ","),
+                      ("'全免.", .word, "全免", "'."),
+                      ("中国", .word, "中国", ""),
+                      ("-12", .wholeNumber, "-12", "")])
+    func strayMarks(text: String, kind: FieldParser.PrintedKind, kept: String, removed: String) {
+        let trimmed = FieldParser.trimmingStrayMarks(text, as: kind)
+        #expect(trimmed.text == kept)
+        #expect(trimmed.removed == removed)
+        #expect(FieldParser.strayMarkNotes(text, removed: trimmed.removed).isEmpty == removed.isEmpty)
+    }
+
     @Test("integers are whole numbers from 1")
     func integers() throws {
         #expect(try FieldParser.integer("331").get() == 331)

@@ -205,9 +205,41 @@ struct SingleReadingTests {
     }
 
     @Test("a quantity's unit read with a stray character or a confusable one is the table unit; a one-character unit is never guessed",
-          arguments: [("448.2和干克", "035"), ("150干克", "035"), ("2224千克", "035"), ("463件", "011"), ("64生克", nil), ("3人", nil), ("7557", nil)])
+          arguments: [("448.2和干克", "035"), ("150干克", "035"), ("2224千克", "035"), ("463件", "011"), ("164件.", "011"), ("64生克", nil), ("3人", nil), ("7557", nil)])
     func quantityUnits(text: String, code: String?) {
         let units = CodeFieldResolver(tables: .bundled).tables[.units]
         #expect(PageReader.quantity(text, units: units)?.2.code == code)
+    }
+}
+
+@Suite("Telling printed lines apart")
+struct LineSeparationTests {
+    /// Ink per pixel row: a line of text is busy rows, a gap is empty rows, a stamp's stroke a few pixels.
+    static func rows(_ runs: [(count: Int, ink: Int)]) -> [Int] { runs.flatMap { Array(repeating: $0.ink, count: $0.count) } }
+    static let mm = 11.8
+
+    @Test("two lines joined by a stamp's thin stroke are cut where only the stroke is")
+    func strokeBetweenLines() {
+        let rows = Self.rows([(40, 300), (30, 4), (40, 280)])
+        let lines = PageReader.separateLines(rows, 0, rows.count - 1, mm: Self.mm)
+        #expect(lines.count == 2)
+        #expect(lines.first?.1 == 39)
+        #expect(lines.last?.0 == 70)
+    }
+
+    @Test("a line no taller than a printed line is never cut, nor a tall one without a thin gap")
+    func wholeLines() {
+        let short = Self.rows([(30, 300), (8, 3), (30, 300)])
+        #expect(PageReader.separateLines(short, 0, short.count - 1, mm: Self.mm).count == 1)
+        let busy = Self.rows([(40, 300), (30, 120), (40, 280)])
+        #expect(PageReader.separateLines(busy, 0, busy.count - 1, mm: Self.mm).count == 1)
+    }
+
+    @Test("each printed line of an item column belongs to one field")
+    func itemLineKeys() {
+        #expect(PageReader.itemKey(column: 4, line: 2) == "currency")
+        #expect(PageReader.itemKey(column: 2, line: 2) == "specification")
+        #expect(PageReader.itemKey(column: 3, line: 1) == "secondQuantity")
+        #expect(PageReader.itemKey(column: 5, line: 1) == "originCountry")
     }
 }
