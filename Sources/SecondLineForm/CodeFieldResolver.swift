@@ -203,6 +203,18 @@ public struct CodeFieldResolver: Sendable {
         return match
     }
 
+    /// A name read exactly as an entry's name of four or more characters that every other entry is at
+    /// least two edits from: to give it, a misreading would have to turn two characters into exactly
+    /// another entry's (照章征税 is; 折半征税 is not, one character from 折半补税; nor is 美元, from 欧元).
+    static func unmistakable(name: String, in table: CodeTable) -> Bool {
+        let name = FieldParser.compact(name)
+        guard name.count >= 4, table.code(forName: name) != nil else { return false }
+        return table.entries.allSatisfy { entry in
+            let other = FieldParser.compact(entry.name)
+            return other == name || distance(name, other) >= 2
+        }
+    }
+
     /// One misread character per four, at most 2; names of 1–3 characters must be read exactly
     /// (or with one confusable character, see `match`).
     static func tolerance(for name: String) -> Int { min(2, name.count / 4) }

@@ -475,12 +475,16 @@ extension PageReader {
         var nameRead = name.map { recognizer.read($0, .chineseLine) }
         // A speck after a name is read as a comma or point: no table name begins or ends with one.
         let nameText = nameRead.map { FieldParser.trimmingStrayMarks($0.text, as: .word).text } ?? ""
-        var nameTrusted = false
+        // A name printed alone that no misreading of another entry could give is read once (dutyMode 照章征税).
+        let unmistakable = code == nil && nameRead.map(policy.trusted) == true
+            && CodeFieldResolver.unmistakable(name: nameText, in: resolver.tables[table])
+        var nameTrusted = unmistakable
         var resolution = resolver.resolve(field: key, table: table, codeText: codeText, nameText: nameText,
-                                          codeTrusted: false, nameTrusted: false, nameOnly: code == nil)
+                                          codeTrusted: false, nameTrusted: nameTrusted, nameOnly: code == nil)
+        if unmistakable { resolution.notes.append("read once: every other name of the table is two or more characters from '\(nameText)'") }
         // A code and a name printed apart that name the same table entry exactly confirm each other; any
         // other outcome needs a second reading of each half.
-        if resolution.support < 2 {
+        if resolution.support < 2 && !unmistakable {
             var codeTrusted = false
             if let code, var read = codeRead {
                 attachOpinion(&read, rects: [code], settings: .codeChars)

@@ -69,6 +69,13 @@ struct CodeFieldTests {
         #expect(p.reason == .blank)
     }
 
+    @Test("a name printed alone is read once only when no other name of its table is within two characters",
+          arguments: [("照章征税", CodeTableName.dutyModes, true), ("全额退税", .dutyModes, true), ("折半征税", .dutyModes, false),
+                      ("全免", .dutyModes, false), ("美元", .currencies, false), ("照章征说", .dutyModes, false)])
+    func unmistakableNames(name: String, table: CodeTableName, once: Bool) {
+        #expect(CodeFieldResolver.unmistakable(name: name, in: resolver.tables[table]) == once)
+    }
+
     @Test("a name one character off still confirms the code it is close to")
     func nearName() {
         let r = resolver.resolve(field: "tradeCountry", table: .countries, codeText: "STP", nameText: "圣多美和普杯西比")
