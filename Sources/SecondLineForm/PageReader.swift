@@ -276,6 +276,7 @@ final class PageReader {
     /// Reads what follows the label on a label line (the code in parentheses, or the value after a colon):
     /// first with the Chinese model to find where the label ends, then the rest with `settings`.
     func readAfterLabel(_ rect: PixelBox, _ settings: ReadSettings, label: String) -> (ReadText, String)? {
+        if settings.model == .latin, label.last.map(Self.isColon) != true, let tail = readBracketedTail(rect, settings) { return tail }
         let first = recognizer.read(rect, .chineseLine)
         guard let start = valueStart(first.words, label: label) else { return nil }
         let x0 = max(rect.x, start - Int(0.6 * mm))
@@ -316,6 +317,46 @@ final class PageReader {
             second.tieBreakSettings = nil
         }
         return (second, second.text)
+    }
+
+    /// A code in brackets at the end of a label line (`监管方式 (4561)`), read on a crop of its own: the
+    /// ink after the line's last blank gap as wide as a space, read with `settings` and checked by the
+    /// other network on the same crop. Nil unless both read one whole bracketed value alike; the caller
+    /// then reads the whole line to find where the label ends. Reading the label too costs more than
+    /// both readings of the code.
+    func readBracketedTail(_ rect: PixelBox, _ settings: ReadSettings) -> (ReadText, String)? {
+        guard let crop = binary.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else { return nil }
+        let cols = crop.columnCounts()
+        guard let right = cols.lastIndex(where: { $0 > 0 }) else { return nil }
+        // The space before the bracket is the widest gap of the line's end: wider than the gaps between
+        // the label's characters or inside the bracketed code.
+        let space = Int(0.45 * mm), narrowest = Int(1.2 * mm)
+        var groupStart = right, blank = 0
+        var widest: (start: Int, gap: Int)? = nil
+        for x in stride(from: right, through: 0, by: -1) {
+            if cols[x] > 0 {
+                if blank >= space, right - groupStart >= narrowest, blank > (widest?.gap ?? 0) { widest = (groupStart, blank) }
+                groupStart = x
+                blank = 0
+            } else {
+                blank += 1
+            }
+        }
+        guard let start = widest?.start else { return nil }
+        let x0 = rect.x + max(0, start - Int(0.6 * mm)), x1 = min(rect.x + rect.width, rect.x + right + Int(0.6 * mm))
+        let tail = PixelBox(x: x0, y: rect.y, width: max(1, x1 - x0), height: rect.height)
+        var read = recognizer.read(tail, settings)
+        let bracketed = { (t: String) -> String? in
+            FieldParser.compact(t).wholeMatch(of: /[(（]([0-9A-Z]+)[)）]/).map { String($0.1) }
+        }
+        guard let code = bracketed(read.text) else { return nil }
+        let other = recognizer.read(tail, secondSettings(settings))
+        guard let otherCode = bracketed(other.text.uppercased()), Self.agree(code, otherCode) else { return nil }
+        read.alternative = other.text
+        read.alternativeMinConfidence = other.minConfidence
+        read.tieBreakRects = [tail]
+        read.tieBreakSettings = thirdSettings(settings)
+        return (read, read.text)
     }
 
     /// The words of a line reading that lie after `x`; of a word that straddles it, what follows its colon.
