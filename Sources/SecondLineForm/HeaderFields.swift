@@ -439,18 +439,39 @@ extension PageReader {
             }
             return found
         }
+        let marks = { (read: ReadText) in read.text.filter { $0 == Character(self.layout.trueText) || $0 == Character(self.layout.falseText) } }
+        let segments = items.indices.map { i in
+            box(x0: starts[i], y0: Double(rect.y), x1: i + 1 < items.count ? starts[i + 1] : Double(inner.x + inner.width), y1: Double(rect.y + rect.height))
+        }
+        // The mark is the last character of its segment: read about three characters around it with both
+        // networks. Only when they do not read one mark alike is the whole line read (76 ms against 2 × 4).
+        var pending: [Int] = []
+        for (i, item) in items.enumerated() {
+            guard let first = bands.first, let last = bands.last, let extent = inkExtent(segments[i]) else { pending.append(i); continue }
+            let h = Double(last.bottom - first.top)
+            let crop = box(x0: Double(extent.1) - 2 * h, y0: Double(rect.y), x1: Double(extent.1) + h, y1: Double(rect.y + rect.height))
+            let own = recognizer.read(crop, .chineseLine)
+            let ownMarks = marks(own)
+            guard ownMarks.count == 1, let word = own.words.last(where: { $0.text.contains(ownMarks) }) else { pending.append(i); continue }
+            let other = marks(recognizer.read(crop, .hanLine))
+            guard other == ownMarks else { pending.append(i); continue }
+            var single = ReadText(words: [ReadWord(text: String(ownMarks), box: word.box, confidence: word.confidence)], box: segments[i])
+            single.alternative = String(other)
+            record(item.field, .boolean(String(ownMarks) == layout.trueText), read: single, text: String(ownMarks), into: &page)
+        }
+        guard !pending.isEmpty else { return }
         let read = recognizer.read(rect, .chineseLine)
         let found = assign(read)
-        let marks = { (read: ReadText) in read.text.filter { $0 == Character(self.layout.trueText) || $0 == Character(self.layout.falseText) } }
         // The second opinion: the Han network on the mark alone, a crop of about three characters around it.
-        let second: [String] = found.map { words in
-            guard words.count == 1 else { return "" }
+        let second: [String] = found.indices.map { i in
+            let words = found[i]
+            guard pending.contains(i), words.count == 1 else { return "" }
             let w = words[0].box
             let mark = box(x0: Double(w.x) - 1.5 * Double(w.height), y0: Double(rect.y), x1: Double(w.x + w.width) + 1.5 * Double(w.height), y1: Double(rect.y + rect.height))
             return String(marks(recognizer.read(mark, .hanLine)))
         }
-        for (i, item) in items.enumerated() {
-            let segment = box(x0: starts[i], y0: Double(rect.y), x1: i + 1 < items.count ? starts[i + 1] : grid.gridRight, y1: Double(rect.y + rect.height))
+        for i in pending {
+            let item = items[i], segment = segments[i]
             let words = found[i]
             if words.count != 1 || second[i] != words[0].text {
                 // The line read as a whole lost or garbled this one: read its own segment with both networks.
