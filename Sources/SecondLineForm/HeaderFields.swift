@@ -396,7 +396,9 @@ extension PageReader {
             let settings: ReadSettings = item.field == "page"
                 ? ReadSettings(model: .latin, whitelist: "0123456789/", singleLine: true)
                 : self.settings(for: .text, field: item.field)
-            guard let (read, text) = readAfterLabel(rect, settings, label: item.label), !read.words.isEmpty else {
+            // Identifiers of 18 characters and `2/6`: a tail read that is not one of these wholly is not used.
+            let shape = item.field == "page" ? /[0-9]{1,3}\/[0-9]{1,3}/ : /[0-9A-Z]{18}/
+            guard let (read, text) = readAfterLabel(rect, settings, label: item.label, valueShape: shape), !read.words.isEmpty else {
                 if item.field != "page" { page.gaps.append(gap(item.field, FieldProblem(.blank, "nothing is printed after the label"), box: rect, text: nil)) }
                 continue
             }

@@ -275,8 +275,13 @@ final class PageReader {
 
     /// Reads what follows the label on a label line (the code in parentheses, or the value after a colon):
     /// first with the Chinese model to find where the label ends, then the rest with `settings`.
-    func readAfterLabel(_ rect: PixelBox, _ settings: ReadSettings, label: String) -> (ReadText, String)? {
-        if settings.model == .latin, label.last.map(Self.isColon) != true, let tail = readBracketedTail(rect, settings) { return tail }
+    /// `valueShape`: the whole of a value printed after a colon (`页码/页数：2/6`), which lets it be read
+    /// on its own like a bracketed code.
+    func readAfterLabel(_ rect: PixelBox, _ settings: ReadSettings, label: String, valueShape: Regex<Substring>? = nil) -> (ReadText, String)? {
+        if settings.model == .latin {
+            if label.last.map(Self.isColon) != true, let tail = readTail(rect, settings, value: Self.bracketed) { return tail }
+            if let valueShape, let tail = readTail(rect, settings, value: { $0.wholeMatch(of: valueShape).map { String($0.output) } }) { return tail }
+        }
         let first = recognizer.read(rect, .chineseLine)
         guard let start = valueStart(first.words, label: label) else { return nil }
         let x0 = max(rect.x, start - Int(0.6 * mm))
@@ -319,12 +324,17 @@ final class PageReader {
         return (second, second.text)
     }
 
-    /// A code in brackets at the end of a label line (`监管方式 (4561)`), read on a crop of its own: the
-    /// ink after the line's last blank gap as wide as a space, read with `settings` and checked by the
-    /// other network on the same crop. Nil unless both read one whole bracketed value alike; the caller
-    /// then reads the whole line to find where the label ends. Reading the label too costs more than
-    /// both readings of the code.
-    func readBracketedTail(_ rect: PixelBox, _ settings: ReadSettings) -> (ReadText, String)? {
+    /// `(4561)` → `4561`: a reading that is one whole bracketed code.
+    static func bracketed(_ text: String) -> String? {
+        text.wholeMatch(of: /[(（]([0-9A-Z]+)[)）]/).map { String($0.1) }
+    }
+
+    /// The value at the end of a label line (`监管方式 (4561)`, `海关编号：2212…`), read on a crop of its
+    /// own: the ink after the line's widest blank gap, read with `settings` and checked by the other
+    /// network on the same crop. `value` takes the value out of a compact reading, nil when the reading
+    /// is not one whole value. Nil unless both readings give one value alike; the caller then reads the
+    /// whole line to find where the label ends. Reading the label too costs more than both readings.
+    func readTail(_ rect: PixelBox, _ settings: ReadSettings, value: (String) -> String?) -> (ReadText, String)? {
         guard let crop = binary.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else { return nil }
         let cols = crop.columnCounts()
         guard let right = cols.lastIndex(where: { $0 > 0 }) else { return nil }
@@ -346,12 +356,9 @@ final class PageReader {
         let x0 = rect.x + max(0, start - Int(0.6 * mm)), x1 = min(rect.x + rect.width, rect.x + right + Int(0.6 * mm))
         let tail = PixelBox(x: x0, y: rect.y, width: max(1, x1 - x0), height: rect.height)
         var read = recognizer.read(tail, settings)
-        let bracketed = { (t: String) -> String? in
-            FieldParser.compact(t).wholeMatch(of: /[(（]([0-9A-Z]+)[)）]/).map { String($0.1) }
-        }
-        guard let code = bracketed(read.text) else { return nil }
+        guard let code = value(FieldParser.compact(read.text)) else { return nil }
         let other = recognizer.read(tail, secondSettings(settings))
-        guard let otherCode = bracketed(other.text.uppercased()), Self.agree(code, otherCode) else { return nil }
+        guard let otherCode = value(FieldParser.compact(other.text).uppercased()), Self.agree(code, otherCode) else { return nil }
         read.alternative = other.text
         read.alternativeMinConfidence = other.minConfidence
         read.tieBreakRects = [tail]
