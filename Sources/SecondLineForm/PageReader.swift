@@ -122,8 +122,10 @@ final class PageReader {
             }
             for (top, bottom) in Self.separateLines(rows, y, end, mm: mm) {
                 let ink = rows[top...bottom].reduce(0, +)
-                // Specks and stray marks are neither labels nor values.
-                if Double(bottom - top + 1) >= 0.8 * mm, Double(ink) >= 0.5 * mm * mm {
+                // Specks and stray marks are neither labels nor values; a lone thin `1` of a light font is,
+                // and is taller than any speck.
+                let height = Double(bottom - top + 1)
+                if height >= 0.8 * mm, Double(ink) >= 0.5 * mm * mm || (height >= 1.5 * mm && Double(ink) >= 0.25 * mm * mm) {
                     bands.append((rect.y + top, rect.y + bottom + 1))
                 }
             }
