@@ -79,27 +79,32 @@ public enum FieldParser {
 
     // MARK: stray marks
 
-    /// Marks a speck, a stamp's edge or a rule's end is read as; never printed at the end of a number, and
-    /// never at either end of a code or a table's name.
-    static let strayMarks: Set<Character> = [".", ",", "，", "。", "、", ":", ";", "：", "；", "|", "-", "_", "'", "`", "~", "‘", "’", "!"]
+    /// Marks a speck, a stamp's edge or a rule's end is read as, none of which a digit is misread as:
+    /// never printed at the end of a number, nor at either end of a code or a table's name.
+    static let strayMarks: Set<Character> = [".", ",", "，", "。", "、", ":", ";", "：", "；", "-"]
+    /// Marks that may be a misread 1 (`|`, `!`, `'`): stray only after a word or a quantity's unit.
+    static let strayMarksAfterWords: Set<Character> = ["|", "_", "'", "`", "~", "‘", "’", "!"]
+    /// What a decimal point may be read as.
+    static let decimalPoints: Set<Character> = [".", ",", "，", "。"]
 
     /// What a trimmed text is: the marks that may be removed depend on it. A quantity ends in its unit's
-    /// name, so a point after it is no decimal point.
+    /// name, so nothing after it is a digit or a decimal point.
     public enum PrintedKind: Sendable { case wholeNumber, decimal, quantity, word }
 
     /// `text` (compacted) without the stray marks read at its end — and, for a word (a code or a table's
-    /// name), at its start — and the marks removed (empty when none were). In a decimal a trailing point
-    /// is removed only when another point remains: `8753.` may be `875.3` with its point misplaced,
-    /// `1379461.53.` is not.
+    /// name), at its start — and the marks removed (empty when none were). A number keeps a mark that may
+    /// be a misread 1. A decimal keeps a trailing point (or comma) unless a point remains before it:
+    /// `8753.` may be `875.3` with its point misplaced, `1379461.53.` is not.
     public static func trimmingStrayMarks(_ text: String, as kind: PrintedKind) -> (text: String, removed: String) {
         var t = compact(text)
         var removed = ""
-        while let last = t.last, strayMarks.contains(last) {
-            if kind == .decimal, last == ".", !t.dropLast().contains(".") { break }
+        let marks = kind == .word || kind == .quantity ? strayMarks.union(strayMarksAfterWords) : strayMarks
+        while let last = t.last, marks.contains(last) {
+            if kind == .decimal, decimalPoints.contains(last), !t.dropLast().contains(".") { break }
             removed = String(last) + removed
             t.removeLast()
         }
-        while kind == .word, let first = t.first, strayMarks.contains(first) {
+        while kind == .word, let first = t.first, marks.contains(first) {
             removed = String(first) + removed
             t.removeFirst()
         }
@@ -108,7 +113,7 @@ public enum FieldParser {
 
     /// The evidence note for the marks `trimmingStrayMarks` removed from `text`; none when none were.
     static func strayMarkNotes(_ text: String, removed: String) -> [String] {
-        removed.isEmpty ? [] : ["read as '\(compact(text))': '\(removed)' at its end is a speck or mark, not print"]
+        removed.isEmpty ? [] : ["read as '\(compact(text))': '\(removed)' is a speck or mark beside the value, not print"]
     }
 
     // MARK: label parentheses

@@ -127,11 +127,13 @@ extension PageReader {
             return
         }
         let parse: (String) -> Result<FieldValue, FieldProblem>
-        switch kind {
         // A speck after a number is read as a point or comma (`55173.4.`): no number ends with one.
-        case .date: parse = { FieldParser.date(FieldParser.trimmingStrayMarks($0, as: .wholeNumber).text).map(FieldValue.date) }
-        case .integer: parse = { FieldParser.integer(FieldParser.trimmingStrayMarks($0, as: .wholeNumber).text).map(FieldValue.integer) }
-        case .decimal: parse = { FieldParser.decimal(FieldParser.trimmingStrayMarks($0, as: .decimal).text).map(FieldValue.decimal) }
+        let printed: FieldParser.PrintedKind? = kind == .decimal ? .decimal : kind == .date || kind == .integer ? .wholeNumber : nil
+        let trimmed = { (t: String) in printed.map { FieldParser.trimmingStrayMarks(t, as: $0).text } ?? t }
+        switch kind {
+        case .date: parse = { FieldParser.date(trimmed($0)).map(FieldValue.date) }
+        case .integer: parse = { FieldParser.integer(trimmed($0)).map(FieldValue.integer) }
+        case .decimal: parse = { FieldParser.decimal(trimmed($0)).map(FieldValue.decimal) }
         case .charge: parse = { FieldParser.charge($0).map(FieldValue.charge) }
         case .documents: parse = { FieldParser.documents($0).map(FieldValue.documents) }
         case .overseasParty:
@@ -165,8 +167,9 @@ extension PageReader {
         }
         switch parse(text) {
         case .success(let value):
-            let removed = [FieldKind.date, .integer, .decimal].contains(kind) ? FieldParser.trimmingStrayMarks(text, as: kind == .decimal ? .decimal : .wholeNumber).removed : ""
-            record(field, value, read: combined, text: text, notes: FieldParser.strayMarkNotes(text, removed: removed), reparse: { try? parse($0).get() }, into: &page)
+            let removed = printed.map { FieldParser.trimmingStrayMarks(text, as: $0).removed } ?? ""
+            record(field, value, read: combined, text: text, notes: FieldParser.strayMarkNotes(text, removed: removed), canonical: trimmed,
+                   reparse: { try? parse($0).get() }, into: &page)
         case .failure(let problem): page.gaps.append(gap(field, problem, box: combined.box, text: text))
         }
     }
@@ -396,8 +399,9 @@ extension PageReader {
             let settings: ReadSettings = item.field == "page"
                 ? ReadSettings(model: .latin, whitelist: "0123456789/", singleLine: true)
                 : self.settings(for: .text, field: item.field)
-            // Identifiers of 18 characters and `2/6`: a tail read that is not one of these wholly is not used.
-            let shape = item.field == "page" ? /[0-9]{1,3}\/[0-9]{1,3}/ : /[0-9A-Z]{18}/
+            // An identifier has 18 characters: a tail read with fewer was cut. `页码/页数` has no such length
+            // (`2/16` of `12/16`), so its label line is read to find where the value starts.
+            let shape = item.field == "page" ? nil : /[0-9A-Z]{18}/
             guard let (read, text) = readAfterLabel(rect, settings, label: item.label, valueShape: shape), !read.words.isEmpty else {
                 if item.field != "page" { page.gaps.append(gap(item.field, FieldProblem(.blank, "nothing is printed after the label"), box: rect, text: nil)) }
                 continue
@@ -449,16 +453,24 @@ extension PageReader {
         // networks. Only when they do not read one mark alike is the whole line read (76 ms against 2 × 4).
         var pending: [Int] = []
         for (i, item) in items.enumerated() {
-            guard let first = bands.first, let last = bands.last, let extent = inkExtent(segments[i]) else { pending.append(i); continue }
-            let h = Double(last.bottom - first.top)
-            let crop = box(x0: Double(extent.1) - 2 * h, y0: Double(rect.y), x1: Double(extent.1) + h, y1: Double(rect.y + rect.height))
+            let segment = segments[i]
+            guard let first = bands.first, let last = bands.last, let extent = inkExtent(segment) else { pending.append(i); continue }
+            // A character's height: the line's, unless a stamp made the strip taller. The crop stays inside
+            // the segment, so a neighbour's mark is never read for a blank one.
+            let h = min(Double(last.bottom - first.top), 1.3 * layout.valueFontMm * mm)
+            let crop = box(x0: max(Double(segment.x), Double(extent.1) - 2 * h), y0: Double(rect.y),
+                           x1: min(Double(segment.x + segment.width), Double(extent.1) + h), y1: Double(rect.y + rect.height))
             let own = recognizer.read(crop, .chineseLine)
             let ownMarks = marks(own)
             guard ownMarks.count == 1, let word = own.words.last(where: { $0.text.contains(ownMarks) }) else { pending.append(i); continue }
-            let other = marks(recognizer.read(crop, .hanLine))
-            guard other == ownMarks else { pending.append(i); continue }
-            var single = ReadText(words: [ReadWord(text: String(ownMarks), box: word.box, confidence: word.confidence)], box: segments[i])
-            single.alternative = String(other)
+            let han = recognizer.read(crop, .hanLine)
+            guard marks(han) == ownMarks else { pending.append(i); continue }
+            var single = ReadText(words: [ReadWord(text: String(ownMarks), box: word.box, confidence: word.confidence)], box: segment)
+            // No confidence floor for the agreement: the networks are unsure of a lone 否 (0.2–0.3) as of a
+            // rare character, but 是 and 否 share no strokes that two networks could both misread.
+            single.alternative = String(ownMarks)
+            single.tieBreakRects = [crop]
+            single.tieBreakSettings = thirdSettings(.chineseLine)
             record(item.field, .boolean(String(ownMarks) == layout.trueText), read: single, text: String(ownMarks), into: &page)
         }
         guard !pending.isEmpty else { return }
@@ -514,9 +526,11 @@ extension PageReader {
             let rects = lineRects(bands, in: inner)
             let nearest = bands.indices.min { abs(Double(bands[$0].top + bands[$0].bottom) / 2 - nominal) < abs(Double(bands[$1].top + bands[$1].bottom) / 2 - nominal) }
             let lineBox: PixelBox
-            if let nearest, abs(Double(bands[nearest].top + bands[nearest].bottom) / 2 - nominal) < 3 * mm {
+            // A band taller than a line holds more than this line (a stamp joined two): not a blank either.
+            let tall = { (i: Int) in Double(bands[i].bottom - bands[i].top) > 1.8 * self.layout.valueFontMm * self.mm }
+            if let nearest, abs(Double(bands[nearest].top + bands[nearest].bottom) / 2 - nominal) < 3 * mm, !tall(nearest) {
                 lineBox = rects[nearest]
-            } else if let covering = bands.firstIndex(where: { Double($0.top) < nominal && Double($0.bottom) > nominal }) {
+            } else if let covering = nearest.flatMap({ tall($0) ? $0 : nil }) ?? bands.firstIndex(where: { Double($0.top) < nominal && Double($0.bottom) > nominal }) {
                 // Ink where the line belongs, in a band that holds more than this line: not a blank.
                 for key in fields.flatMap(declarantKeys) {
                     page.gaps.append(gap(key, FieldProblem(.unreadable, "the line cannot be told apart from the lines around it (a stamp or mark may join them)"), box: rects[covering], text: nil))

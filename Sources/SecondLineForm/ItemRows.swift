@@ -146,7 +146,8 @@ extension PageReader {
 
     /// The three printed lines of one column cell, by the ink found near each nominal line, and the lines
     /// whose ink runs into the column's left border (left out of `slots`); nil when the cell cannot be
-    /// split safely (lines run together, and some ink runs into the border).
+    /// split safely (lines run together and some ink runs into the border, or ink runs into the border
+    /// between the lines).
     func lineSlots(_ cell: PixelBox, rowTop: Double) -> (slots: [PixelBox?], crossing: [Int: PixelBox])? {
         let bands = textBands(in: cell)
         let (inner, crossingBands) = interiorClearOfLeftRule(cell, bands: bands)
@@ -184,7 +185,8 @@ extension PageReader {
         return (slots, crossing)
     }
 
-    /// The field the `line`-th printed line of item column `column` belongs to.
+    /// The field the `line`-th printed line of item column `column` belongs to. A line where nothing is
+    /// printed (an HS code's second line) counts as the column's field: ink there makes it unsafe.
     static func itemKey(column: Int, line: Int) -> String {
         let keys = itemKeys(column: column)
         switch column {
@@ -404,6 +406,7 @@ extension PageReader {
             digitsReading()
             return texts
         }
+        notes += FieldParser.strayMarkNotes(text, removed: FieldParser.trimmingStrayMarks(text, as: .quantity).removed)
         var checked = primary
         if unit.distance > 0 || unitName != unit.name {
             // The repair must not rest on one reading: the other must name the same unit (exactly or by the same repair).
@@ -474,7 +477,8 @@ extension PageReader {
         let codeText = codeRead.map { FieldParser.parenthesized($0.text) ?? FieldParser.compact($0.text) }
         var nameRead = name.map { recognizer.read($0, .chineseLine) }
         // A speck after a name is read as a comma or point: no table name begins or ends with one.
-        let nameText = nameRead.map { FieldParser.trimmingStrayMarks($0.text, as: .word).text } ?? ""
+        let trimmedName = nameRead.map { FieldParser.trimmingStrayMarks($0.text, as: .word) }
+        let nameText = trimmedName?.text ?? ""
         // A name printed alone that no misreading of another entry could give is read once (dutyMode 照章征税).
         let unmistakable = code == nil && nameRead.map(policy.trusted) == true
             && CodeFieldResolver.unmistakable(name: nameText, in: resolver.tables[table])
@@ -482,6 +486,7 @@ extension PageReader {
         var resolution = resolver.resolve(field: key, table: table, codeText: codeText, nameText: nameText,
                                           codeTrusted: false, nameTrusted: nameTrusted, nameOnly: code == nil)
         if unmistakable { resolution.notes.append("read once: every other name of the table is two or more characters from '\(nameText)'") }
+        let strayNotes = nameRead.map { FieldParser.strayMarkNotes($0.text, removed: trimmedName?.removed ?? "") } ?? []
         // A code and a name printed apart that name the same table entry exactly confirm each other; any
         // other outcome needs a second reading of each half.
         if resolution.support < 2 && !unmistakable {
@@ -499,6 +504,7 @@ extension PageReader {
             resolution = resolver.resolve(field: key, table: table, codeText: codeText, nameText: nameText,
                                           codeTrusted: codeTrusted, nameTrusted: nameTrusted, nameOnly: code == nil)
         }
+        resolution.notes += strayNotes
         let box = union([code, name].compactMap { $0 })
         let shown = [codeText.map { "(\($0))" }, nameText.isEmpty ? nil : nameText].compactMap { $0 }.joined(separator: " ")
         switch resolution.outcome {

@@ -143,8 +143,9 @@ final class PageReader {
         let sorted = rows[top...bottom].sorted()
         let busy = sorted[sorted.count * 3 / 4]
         let low = max(2, busy / 10)
-        // Each side keeps at least a line's height.
-        let margin = Int(1.5 * mm)
+        // Each side keeps most of a line's height (a 2.6 mm label, a 3.2 mm value): no cut through a
+        // character's own blank rows (三, 二).
+        let margin = Int(2.0 * mm)
         var best: (start: Int, length: Int)? = nil
         var y = top + margin
         while y <= bottom - margin {
@@ -155,11 +156,13 @@ final class PageReader {
             y = end + 1
         }
         guard let best, Double(best.length) >= 0.25 * mm else { return [(top, bottom)] }
+        // Each piece without the stroke's rows at its cut end.
         func trimmed(_ a: Int, _ b: Int) -> (Int, Int)? {
+            guard a <= b else { return nil }
             var a = a, b = b
-            while a < b, rows[a] < 2 { a += 1 }
-            while b > a, rows[b] < 2 { b -= 1 }
-            return rows[a] >= 2 ? (a, b) : nil
+            while a < b, rows[a] <= low { a += 1 }
+            while b > a, rows[b] <= low { b -= 1 }
+            return rows[a] > low ? (a, b) : nil
         }
         return [trimmed(top, best.start - 1), trimmed(best.start + best.length, bottom)].compactMap { $0 }
             .flatMap { separateLines(rows, $0.0, $0.1, mm: mm) }
@@ -275,8 +278,10 @@ final class PageReader {
 
     // MARK: label + value readers
 
-    /// Reads what follows the label on a label line (the code in parentheses, or the value after a colon):
-    /// first with the Chinese model to find where the label ends, then the rest with `settings`.
+    /// Reads what follows the label on a label line (the code in parentheses, or the value after a colon).
+    /// A Latin value that is one whole bracketed code, or has `valueShape`, is read on a crop of its own
+    /// (`readTail`); otherwise the line is read with the Chinese model to find where the label ends, then
+    /// the rest with `settings`.
     /// `valueShape`: the whole of a value printed after a colon (`页码/页数：2/6`), which lets it be read
     /// on its own like a bracketed code.
     func readAfterLabel(_ rect: PixelBox, _ settings: ReadSettings, label: String, valueShape: Regex<Substring>? = nil) -> (ReadText, String)? {
@@ -337,12 +342,27 @@ final class PageReader {
     /// is not one whole value. Nil unless both readings give one value alike; the caller then reads the
     /// whole line to find where the label ends. Reading the label too costs more than both readings.
     func readTail(_ rect: PixelBox, _ settings: ReadSettings, value: (String) -> String?) -> (ReadText, String)? {
-        guard let crop = binary.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else { return nil }
-        let cols = crop.columnCounts()
+        guard let crop = binary.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height),
+              let (start, right) = Self.tailAfterWidestGap(crop.columnCounts(), space: Int(0.45 * mm), narrowest: Int(1.2 * mm)) else { return nil }
+        let x0 = rect.x + max(0, start - Int(0.6 * mm)), x1 = min(rect.x + rect.width, rect.x + right + Int(0.6 * mm))
+        let tail = PixelBox(x: x0, y: rect.y, width: max(1, x1 - x0), height: rect.height)
+        var read = recognizer.read(tail, settings)
+        guard let code = value(FieldParser.compact(read.text).uppercased()) else { return nil }
+        let other = recognizer.read(tail, secondSettings(settings))
+        guard let otherCode = value(FieldParser.compact(other.text).uppercased()), Self.agree(code, otherCode) else { return nil }
+        read.alternative = other.text
+        read.alternativeMinConfidence = other.minConfidence
+        read.tieBreakRects = [tail]
+        read.tieBreakSettings = thirdSettings(settings)
+        return (read, read.text)
+    }
+
+    /// The first and last ink column of the ink after the widest blank gap (at least `space` wide) of a
+    /// line, given its ink per column; the ink after it must be at least `narrowest` wide. The space
+    /// before a bracket is the widest gap of a label line's end: wider than the gaps between the label's
+    /// characters or inside the code. Nil when no such gap is found.
+    static func tailAfterWidestGap(_ cols: [Int], space: Int, narrowest: Int) -> (start: Int, end: Int)? {
         guard let right = cols.lastIndex(where: { $0 > 0 }) else { return nil }
-        // The space before the bracket is the widest gap of the line's end: wider than the gaps between
-        // the label's characters or inside the bracketed code.
-        let space = Int(0.45 * mm), narrowest = Int(1.2 * mm)
         var groupStart = right, blank = 0
         var widest: (start: Int, gap: Int)? = nil
         for x in stride(from: right, through: 0, by: -1) {
@@ -354,18 +374,7 @@ final class PageReader {
                 blank += 1
             }
         }
-        guard let start = widest?.start else { return nil }
-        let x0 = rect.x + max(0, start - Int(0.6 * mm)), x1 = min(rect.x + rect.width, rect.x + right + Int(0.6 * mm))
-        let tail = PixelBox(x: x0, y: rect.y, width: max(1, x1 - x0), height: rect.height)
-        var read = recognizer.read(tail, settings)
-        guard let code = value(FieldParser.compact(read.text)) else { return nil }
-        let other = recognizer.read(tail, secondSettings(settings))
-        guard let otherCode = value(FieldParser.compact(other.text).uppercased()), Self.agree(code, otherCode) else { return nil }
-        read.alternative = other.text
-        read.alternativeMinConfidence = other.minConfidence
-        read.tieBreakRects = [tail]
-        read.tieBreakSettings = thirdSettings(settings)
-        return (read, read.text)
+        return widest.map { ($0.start, right) }
     }
 
     /// The words of a line reading that lie after `x`; of a word that straddles it, what follows its colon.

@@ -71,7 +71,9 @@ struct CodeFieldTests {
 
     @Test("a name printed alone is read once only when no other name of its table is within two characters",
           arguments: [("照章征税", CodeTableName.dutyModes, true), ("全额退税", .dutyModes, true), ("折半征税", .dutyModes, false),
-                      ("全免", .dutyModes, false), ("美元", .currencies, false), ("照章征说", .dutyModes, false)])
+                      ("全免", .dutyModes, false), ("美元", .currencies, false), ("照章征说", .dutyModes, false),
+                      // Two characters apart is enough: a misreading would have to give both of 丹麦 for 挪威.
+                      ("挪威克朗", .currencies, true), ("新加坡元", .currencies, true)])
     func unmistakableNames(name: String, table: CodeTableName, once: Bool) {
         #expect(CodeFieldResolver.unmistakable(name: name, in: resolver.tables[table]) == once)
     }

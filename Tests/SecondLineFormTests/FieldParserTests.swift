@@ -34,7 +34,12 @@ struct FieldParserTests {
                       ("美元,", .word, "美元", ","),
                       ("'全免.", .word, "全免", "'."),
                       ("中国", .word, "中国", ""),
-                      ("-12", .wholeNumber, "-12", "")])
+                      ("-12", .wholeNumber, "-12", ""),
+                      ("2|", .wholeNumber, "2|", ""),
+                      ("2!", .decimal, "2!", ""),
+                      ("8753,", .decimal, "8753,", ""),
+                      ("875.3,", .decimal, "875.3", ","),
+                      ("美元|", .word, "美元", "|")])
     func strayMarks(text: String, kind: FieldParser.PrintedKind, kept: String, removed: String) {
         let trimmed = FieldParser.trimmingStrayMarks(text, as: kind)
         #expect(trimmed.text == kept)

@@ -235,8 +235,31 @@ struct LineSeparationTests {
         #expect(PageReader.separateLines(busy, 0, busy.count - 1, mm: Self.mm).count == 1)
     }
 
+    @Test("three lines joined by strokes become three, each without the stroke's rows")
+    func threeLines() {
+        let rows = Self.rows([(35, 300), (25, 5), (35, 280), (25, 3), (35, 260)])
+        let lines = PageReader.separateLines(rows, 0, rows.count - 1, mm: Self.mm)
+        #expect(lines.map(\.0) == [0, 60, 120])
+        #expect(lines.map(\.1) == [34, 94, 154])
+    }
+
+    @Test("a bracketed code is the ink after the widest gap of the line's end, not a narrower gap inside it")
+    func tailAfterWidestGap() {
+        // label ink, a 9-column space, "(J", a 6-column gap, "OR)".
+        let cols = Array(repeating: 5, count: 40) + Array(repeating: 0, count: 9) + Array(repeating: 4, count: 8)
+            + Array(repeating: 0, count: 6) + Array(repeating: 4, count: 14)
+        let tail = PageReader.tailAfterWidestGap(cols, space: 5, narrowest: 10)
+        #expect(tail?.start == 49)
+        #expect(tail?.end == cols.count - 1)
+        // No gap as wide as a space: the label cannot be told from the code.
+        #expect(PageReader.tailAfterWidestGap(Array(repeating: 3, count: 60), space: 5, narrowest: 14) == nil)
+        #expect(PageReader.tailAfterWidestGap(Array(repeating: 0, count: 60), space: 5, narrowest: 14) == nil)
+    }
+
     @Test("each printed line of an item column belongs to one field")
     func itemLineKeys() {
+        #expect(PageReader.itemKey(column: 0, line: 1) == "recordItemNumber")
+        #expect(PageReader.itemKey(column: 1, line: 1) == "hsCode")
         #expect(PageReader.itemKey(column: 4, line: 2) == "currency")
         #expect(PageReader.itemKey(column: 2, line: 2) == "specification")
         #expect(PageReader.itemKey(column: 3, line: 1) == "secondQuantity")
