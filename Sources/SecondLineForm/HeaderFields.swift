@@ -458,17 +458,19 @@ extension PageReader {
             // A character's height: the line's, unless a stamp made the strip taller. The crop stays inside
             // the segment, so a neighbour's mark is never read for a blank one.
             let h = min(Double(last.bottom - first.top), 1.3 * layout.valueFontMm * mm)
-            let crop = box(x0: max(Double(segment.x), Double(extent.1) - 2 * h), y0: Double(rect.y),
+            let crop = box(x0: max(Double(segment.x), Double(extent.1) - 3 * h), y0: Double(rect.y),
                            x1: min(Double(segment.x + segment.width), Double(extent.1) + h), y1: Double(rect.y + rect.height))
             let own = recognizer.read(crop, .chineseLine)
             let ownMarks = marks(own)
             guard ownMarks.count == 1, let word = own.words.last(where: { $0.text.contains(ownMarks) }) else { pending.append(i); continue }
             let han = recognizer.read(crop, .hanLine)
-            guard marks(han) == ownMarks else { pending.append(i); continue }
+            let hanWord = han.words.last { $0.text.contains(ownMarks) }
+            // With little context both networks can read a clear 否 as 是, each unsure (0.12 and 0.09): an
+            // unsure agreement is settled by the whole line's reading instead.
+            guard marks(han) == ownMarks, max(word.confidence, hanWord?.confidence ?? 0) >= policy.minimumAgreeing else { pending.append(i); continue }
             var single = ReadText(words: [ReadWord(text: String(ownMarks), box: word.box, confidence: word.confidence)], box: segment)
-            // No confidence floor for the agreement: the networks are unsure of a lone 否 (0.2–0.3) as of a
-            // rare character, but 是 and 否 share no strokes that two networks could both misread.
             single.alternative = String(ownMarks)
+            single.alternativeMinConfidence = hanWord?.confidence
             single.tieBreakRects = [crop]
             single.tieBreakSettings = thirdSettings(.chineseLine)
             record(item.field, .boolean(String(ownMarks) == layout.trueText), read: single, text: String(ownMarks), into: &page)
