@@ -121,6 +121,36 @@ enum ItemRepairs {
     /// Numbers a set of readings of one printed number can stand for: each reading as a whole with the
     /// letters a Latin model confuses with digits mapped back (O → 0, S → 5 …) and stray dots at either
     /// end removed, and every run of digits with a decimal point inside it.
+    /// When the gapped one of quantity, unit price and total stays unresolved: the values kept for the
+    /// other two that a reading of the gapped one would fit with one digit changed (776 × 904 = 701504.00
+    /// against a total read 701304.00). The arithmetic then points at them, so they are not confirmed.
+    /// Returns each such field with the value that would fit.
+    static func suspects(gapped: PriceField, quantity: NumberReading, unitPrice: NumberReading, total: NumberReading) -> [(PriceField, ExactDecimal)] {
+        var out: [(PriceField, ExactDecimal)] = []
+        func firstFit(_ field: PriceField, _ value: ExactDecimal?, _ fits: (ExactDecimal) -> Bool) {
+            guard let value, let fit = oneDigitVariants(of: value).first(where: fits) else { return }
+            out.append((field, fit))
+        }
+        switch gapped {
+        case .totalPrice:
+            guard let q = quantity.value, let u = unitPrice.value else { return [] }
+            let readings = numberCandidates(total.texts)
+            firstFit(.declaredQuantity, q) { v in product(v, u).map(readings.contains) ?? false }
+            firstFit(.unitPrice, u) { v in product(q, v).map(readings.contains) ?? false }
+        case .unitPrice:
+            guard let q = quantity.value, let t = total.value else { return [] }
+            let readings = numberCandidates(unitPrice.texts)
+            firstFit(.totalPrice, t) { v in readings.contains { product(q, $0) == v } }
+            firstFit(.declaredQuantity, q) { v in readings.contains { product(v, $0) == t } }
+        case .declaredQuantity:
+            guard let u = unitPrice.value, let t = total.value else { return [] }
+            let readings = numberCandidates(quantity.texts)
+            firstFit(.totalPrice, t) { v in readings.contains { product($0, u) == v } }
+            firstFit(.unitPrice, u) { v in readings.contains { product($0, v) == t } }
+        }
+        return out
+    }
+
     static func numberCandidates(_ texts: [String]) -> [ExactDecimal] {
         var out: [ExactDecimal] = []
         func add(_ s: Substring) {

@@ -212,6 +212,37 @@ struct SingleReadingTests {
     }
 }
 
+@Suite("Kept prices the arithmetic points at")
+struct PriceSuspectTests {
+    static func d(_ text: String) -> ExactDecimal { ExactDecimal(text)! }
+    static func read(_ value: String?, _ texts: [String]) -> ItemRepairs.NumberReading {
+        ItemRepairs.NumberReading(value: value.map(d), texts: texts, confidence: 0.98)
+    }
+
+    @Test("a unit price read 776 that fits no total, one digit from the total kept: the total is the suspect")
+    func totalOneDigitOff() throws {
+        let suspects = ItemRepairs.suspects(gapped: .unitPrice, quantity: Self.read("904", ["904"]),
+                                            unitPrice: Self.read(nil, ["776", "1"]), total: Self.read("701304.00", ["701304.00"]))
+        let first = try #require(suspects.first)
+        #expect(first.0 == .totalPrice)
+        #expect(first.1 == Self.d("701504.00"))
+    }
+
+    @Test("a total reading that 465.038 would give, kept unit price 463.038: the unit price is the suspect")
+    func unitPriceOneDigitOff() throws {
+        let suspects = ItemRepairs.suspects(gapped: .totalPrice, quantity: Self.read("1300", ["1300"]),
+                                            unitPrice: Self.read("463.038", ["463.038"]), total: Self.read(nil, ["604549.40", "604549 ,40"]))
+        #expect(suspects.map(\.0) == [.unitPrice])
+        #expect(suspects.first?.1 == Self.d("465.038"))
+    }
+
+    @Test("readings that are nowhere near point at nothing")
+    func noSuspect() {
+        #expect(ItemRepairs.suspects(gapped: .unitPrice, quantity: Self.read("904", ["904"]),
+                                     unitPrice: Self.read(nil, ["1", "12"]), total: Self.read("701304.00", ["701304.00"])).isEmpty)
+    }
+}
+
 @Suite("Telling printed lines apart")
 struct LineSeparationTests {
     /// Ink per pixel row: a line of text is busy rows, a gap is empty rows, a stamp's stroke a few pixels.
