@@ -230,6 +230,13 @@ extension PageReader {
             } else {
                 guard !unsure, let third = tieBreak(read) else { disagree(); return }
                 if agree(read.text, third) {
+                    // The Latin model enlarged can repeat its own misread digit (…333… for …335…): the Han
+                    // script model, a third network, must not side with the other reading.
+                    if read.tieBreakSettings?.model == .latin,
+                       agree(other, joinLines(read.tieBreakRects.map { recognizer.read($0, .hanLine).text })) {
+                        disagree()
+                        return
+                    }
                     notes.append("two of three readings agree (the other read '\(FieldParser.normalize(other))')")
                     confidence = 0.93
                 } else if let reparse, agree(other, third), let otherValue = reparse(other) {
