@@ -26,6 +26,11 @@ enum ItemRepairs {
     enum PriceField: String, Sendable, Hashable {
         case declaredQuantity = "declaredQuantity.value"
         case unitPrice, totalPrice
+
+        /// The item field that gaps and findings name (a quantity's gap names value and unit together).
+        var itemField: String { self == .declaredQuantity ? "declaredQuantity" : rawValue }
+        /// As a broker says it.
+        var title: String { switch self { case .declaredQuantity: "declared quantity"; case .unitPrice: "unit price"; case .totalPrice: "total price" } }
     }
 
     enum PriceOutcome: Sendable, Hashable {

@@ -117,7 +117,7 @@ extension PageReader {
         case .repaired(let field, let value, let text):
             let key = field.rawValue
             // The quantity's gap names the whole quantity (value and unit).
-            let gapField = field == .declaredQuantity ? "declaredQuantity" : key
+            let gapField = field.itemField
             guard let index = item.gaps.firstIndex(where: { ($0.field == gapField || $0.field == key) && $0.reason != .blank }) else { return }
             let gap = item.gaps.remove(at: index)
             item.values[key] = .decimal(value)
@@ -135,19 +135,16 @@ extension PageReader {
                     item.gaps.append(unitGap)
                 }
             }
-            let name = field == .totalPrice ? "total price" : field == .unitPrice ? "unit price" : "declared quantity"
-            note("\(name) recovered from the other two", boost: false)
+            note("\(field.title) recovered from the other two", boost: false)
         case .unresolved(let field, let text):
-            let gapField = field == .declaredQuantity ? "declaredQuantity" : field.rawValue
+            let gapField = field.itemField
             if let index = item.gaps.firstIndex(where: { $0.field == gapField || $0.field == field.rawValue }) { item.gaps[index].message += "; \(text)" }
             // A value kept for another of the three, one digit from fitting a reading of the gapped one, is
             // what the arithmetic points at: flagged, not trusted.
-            func name(_ f: ItemRepairs.PriceField) -> String { f == .totalPrice ? "total price" : f == .unitPrice ? "unit price" : "declared quantity" }
             for (suspect, fit) in ItemRepairs.suspects(gapped: field, quantity: quantity, unitPrice: reading(keys[1]), total: reading(keys[2])) {
                 guard case .decimal(let kept)? = item.values[suspect.rawValue], var ev = item.evidence[suspect.rawValue] else { continue }
-                let message = "the \(name(suspect)) reads \(kept), but with \(fit) (one digit changed) a reading of the unreadable \(name(field)) would fit quantity × unit price = total: check the \(name(suspect)) on paper"
-                let path = suspect == .declaredQuantity ? "declaredQuantity" : suspect.rawValue
-                item.findings.append(Finding(rule: "XF-ITEM-TOTAL", severity: .warning, fields: ["items[?].\(path)"], message: message))
+                let message = "the \(suspect.title) reads \(kept), but with \(fit) (one digit changed) a reading of the unreadable \(field.title) would fit quantity × unit price = total: check the \(suspect.title) on paper"
+                item.findings.append(Finding(rule: "XF-ITEM-TOTAL", severity: .warning, fields: ["items[?].\(suspect.itemField)"], message: message))
                 ev.notes.append(message)
                 ev.confidence = min(ev.confidence, 0.5)
                 item.evidence[suspect.rawValue] = ev

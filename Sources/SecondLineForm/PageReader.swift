@@ -348,12 +348,8 @@ final class PageReader {
         let tail = PixelBox(x: x0, y: rect.y, width: max(1, x1 - x0), height: rect.height)
         var read = recognizer.read(tail, settings)
         guard let code = value(FieldParser.compact(read.text).uppercased()) else { return nil }
-        let other = recognizer.read(tail, secondSettings(settings))
-        guard let otherCode = value(FieldParser.compact(other.text).uppercased()), Self.agree(code, otherCode) else { return nil }
-        read.alternative = other.text
-        read.alternativeMinConfidence = other.minConfidence
-        read.tieBreakRects = [tail]
-        read.tieBreakSettings = thirdSettings(settings)
+        attachOpinion(&read, rects: [tail], settings: settings)
+        guard let otherCode = read.alternative.flatMap({ value(FieldParser.compact($0).uppercased()) }), Self.agree(code, otherCode) else { return nil }
         return (read, read.text)
     }
 
