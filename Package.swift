@@ -30,7 +30,11 @@ let package = Package(
         ),
         .target(name: "SecondLineRules", dependencies: ["SecondLineModel"]),
         .target(name: "SecondLineOCR", dependencies: ["CTesseract", "CLeptonica"]),
-        .target(name: "SecondLineForm", dependencies: ["SecondLineModel", "SecondLineRules", "SecondLineOCR", "CLeptonica"]),
+        .target(
+            name: "SecondLineForm",
+            dependencies: ["SecondLineModel", "SecondLineRules", "SecondLineOCR", "CLeptonica"],
+            resources: [.copy("Resources/traditional-to-simplified.tsv")]
+        ),
         .target(
             name: "SecondLineIngest",
             dependencies: ["SecondLineModel", "SecondLineRules", "SecondLineForm", .product(name: "GRDB", package: "GRDB.swift")]

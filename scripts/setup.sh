@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SecondLine needs (when missing). Safe to run again.
 set -euo pipefail
-packages=(libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-script-hans tesseract-ocr-osd
+packages=(libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-script-hans tesseract-ocr-chi-tra tesseract-ocr-osd
           poppler-utils libsqlite3-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do

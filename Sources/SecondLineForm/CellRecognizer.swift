@@ -18,6 +18,8 @@ struct ReadText: Sendable, Hashable {
     var alternative: String? = nil
     /// The lowest word confidence of the alternative reading.
     var alternativeMinConfidence: Double? = nil
+    /// The alternative reading's words, where it was made on the same rectangles.
+    var alternativeWords: [ReadWord] = []
     /// Where and how a third reading can be made when the first two disagree.
     var tieBreakRects: [PixelBox] = []
     var tieBreakSettings: ReadSettings? = nil
@@ -32,7 +34,9 @@ struct ReadText: Sendable, Hashable {
 struct ReadSettings: Sendable, Hashable {
     /// `han`: Tesseract's Han (Simplified) script model — another network than `chi_sim`, trained on
     /// more fonts; it reads Latin too. Its mistakes differ from chi_sim's, which makes it the check.
-    enum Model: Sendable, Hashable { case chinese, latin, han }
+    /// `traditional`: the Traditional Chinese model (`chi_tra`), a third network that votes where the
+    /// first two differ on a character (it reads most Simplified characters, some as their Traditional form).
+    enum Model: Sendable, Hashable { case chinese, latin, han, traditional }
     var model: Model
     var whitelist: String?
     var singleLine: Bool
@@ -48,6 +52,7 @@ struct ReadSettings: Sendable, Hashable {
     static let chineseLine = ReadSettings(model: .chinese, whitelist: nil, singleLine: true)
     static let chineseBlock = ReadSettings(model: .chinese, whitelist: nil, singleLine: false)
     static let hanLine = ReadSettings(model: .han, whitelist: nil, singleLine: true)
+    static let traditionalLine = ReadSettings(model: .traditional, whitelist: nil, singleLine: true)
     static let charge = ReadSettings(model: .latin, whitelist: "0123456789./ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true)
     static let phone = ReadSettings(model: .latin, whitelist: "0123456789-", singleLine: true)
 }
@@ -62,14 +67,14 @@ final class CellRecognizer {
 
     /// The Tesseract language set behind each model.
     private static func language(_ model: ReadSettings.Model) -> String {
-        switch model { case .chinese: "chi_sim"; case .latin: "eng"; case .han: "HanS" }
+        switch model { case .chinese: "chi_sim"; case .latin: "eng"; case .han: "HanS"; case .traditional: "chi_tra" }
     }
 
     convenience init(tessdataDirectory: String) throws(FormReadError) {
         try self.init(tessdata: Tessdata(directory: tessdataDirectory))
     }
 
-    /// Initializes all three models now, so a missing language fails here and not mid-batch.
+    /// Initializes all four models now, so a missing language fails here and not mid-batch.
     init(tessdata: Tessdata) throws(FormReadError) {
         // Tesseract's OpenMP threads spin on a shared 2-core machine; workers run in parallel instead.
         setenv("OMP_THREAD_LIMIT", "1", 0)
@@ -79,7 +84,7 @@ final class CellRecognizer {
         let first = Self.language(.chinese)
         // Inverted-text retries double the time of low-confidence lines and never apply to a printed form.
         do { engine = try OCREngine(tessdata: tessdata, languages: first, retriesInvertedText: false) } catch { throw missing(first) }
-        for language in [Self.language(.latin), Self.language(.han)] {
+        for language in [Self.language(.latin), Self.language(.han), Self.language(.traditional)] {
             do { try engine.prepare(languages: language) } catch { throw missing(language) }
         }
     }

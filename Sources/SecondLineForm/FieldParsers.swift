@@ -111,6 +111,29 @@ public enum FieldParser {
         return (t, removed)
     }
 
+    /// Chinese text (an item name or specification) without marks read before its first or after its last
+    /// Chinese character (`咖啡豆.`, `哥伦比亚|`): no such text begins or ends with punctuation there.
+    /// Spacing is kept; `removed` is what was taken off.
+    static func trimmingMarksAroundChinese(_ text: String) -> (text: String, removed: String) {
+        let marks = strayMarks.union(strayMarksAfterWords).union(["\"", "“", "”"])
+        func isHan(_ c: Character?) -> Bool { c?.unicodeScalars.first?.properties.isIdeographic ?? false }
+        var chars = Array(normalize(text))
+        var removed = ""
+        while true {
+            while chars.last?.isWhitespace == true { chars.removeLast() }
+            guard let last = chars.last, marks.contains(last), isHan(chars.dropLast().last(where: { !$0.isWhitespace })) else { break }
+            removed = String(last) + removed
+            chars.removeLast()
+        }
+        while true {
+            while chars.first?.isWhitespace == true { chars.removeFirst() }
+            guard let first = chars.first, marks.contains(first), isHan(chars.dropFirst().first(where: { !$0.isWhitespace })) else { break }
+            removed = String(first) + removed
+            chars.removeFirst()
+        }
+        return (String(chars), removed)
+    }
+
     /// The evidence note for the marks `trimmingStrayMarks` removed from `text`; none when none were.
     static func strayMarkNotes(_ text: String, removed: String) -> [String] {
         removed.isEmpty ? [] : ["read as '\(compact(text))': '\(removed)' is a speck or mark beside the value, not print"]
@@ -181,6 +204,19 @@ public enum FieldParser {
             return .failure(FieldProblem(.malformed, "'\(t)' has an unbalanced parenthesis"))
         }
         return .success(OverseasParty(name: t, aeoCode: nil))
+    }
+
+    /// No name ends with a comma: one read there is a speck.
+    static func trimmingTrailingCommas(_ text: String) -> String {
+        var name = text
+        while let last = name.last, last == "," || last == "，" || last.isWhitespace { name.removeLast() }
+        return name
+    }
+
+    /// The name in a reading of the overseas party's cell, for comparing readings: what precedes the AEO
+    /// code's bracket (which a network may read as a brace or square bracket), without trailing commas.
+    static func overseasNamePart(_ text: String) -> String {
+        trimmingTrailingCommas(text.lastIndex(where: { "(（{[".contains($0) }).map { String(text[..<$0]) } ?? text)
     }
 
     // MARK: charges, documents, booleans

@@ -140,12 +140,13 @@ extension PageReader {
             switch FieldParser.overseasParty(text) {
             case .success(let party):
                 // Name and AEO code are compared each on its own: a misread letter in one leaves the other.
-                let namePart = { (t: String) in t.lastIndex(where: { $0 == "(" || $0 == "（" }).map { String(t[..<$0]) } ?? t }
+                let namePart = FieldParser.overseasNamePart
                 let codePart = { (t: String) -> String in
                     let inner = FieldParser.parenthesized(t) ?? ""
                     return inner.hasPrefix("AE0") ? "AEO" + inner.dropFirst(3) : inner
                 }
-                record(field + ".name", party.name.map(FieldValue.string), read: combined, text: party.name ?? "", canonical: namePart, into: &page)
+                let name = party.name.map(FieldParser.trimmingTrailingCommas)
+                record(field + ".name", name.map(FieldValue.string), read: combined, text: name ?? "", canonical: namePart, into: &page)
                 if var aeo = party.aeoCode {
                     // AEO codes begin with the letters AEO; a 0 or Q read there is the letter.
                     var notes: [String] = []
@@ -217,7 +218,10 @@ extension PageReader {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
             }
             if agree(read.text, other) {
-                if !unsure {
+                if !unsure, let check = confirmDoubtfulAgreement(read, value: value), !check.confirmed {
+                    page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but one reading had no confidence in a character (%.2f) and a third network (chi_tra) reads it otherwise: '%@'", FieldParser.normalize(read.text), min(read.minConfidence, read.alternativeMinConfidence ?? 1), check.third)), box: box, text: text))
+                    return
+                } else if !unsure {
                     notes.append("two independent readings agree")
                     confidence = 0.98
                 } else if let third = tieBreak(read, minimumConfidence: 0), agree(read.text, third) {
@@ -228,7 +232,13 @@ extension PageReader {
                     return
                 }
             } else {
-                guard !unsure, let third = tieBreak(read) else { disagree(); return }
+                // Both networks unsure: the same network on other pixels is no check, a third network is.
+                func voteOrDisagree() {
+                    guard let voted = vote(read, other: other, text: text, value: value, canonical: canonical) else { disagree(); return }
+                    page.values[field] = voted.value
+                    page.evidence[field] = FieldEvidence(text: voted.text, confidence: 0.9, page: pageNumber, box: box, notes: notes + [voted.note])
+                }
+                guard !unsure, let third = tieBreak(read) else { voteOrDisagree(); return }
                 if agree(read.text, third) {
                     // The Latin model enlarged can repeat its own misread digit (…333… for …335…): the Han
                     // script model, a third network, must not side with the other reading.
@@ -247,7 +257,7 @@ extension PageReader {
                     text = other
                     confidence = 0.93
                 } else {
-                    disagree()
+                    voteOrDisagree()
                     return
                 }
             }

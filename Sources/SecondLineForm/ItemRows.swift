@@ -298,7 +298,11 @@ extension PageReader {
         }
         let reads = present.map { recognizer.read($0, .chineseLine) }
         var combined = ReadText(words: reads.flatMap(\.words), box: union(present) ?? present[0])
-        let text = joinLines(reads.map(\.text))
+        // Marks read before or after the Chinese text are specks: readings are compared, and the value
+        // taken, without them.
+        let (text, removedMarks) = FieldParser.trimmingMarksAroundChinese(joinLines(reads.map(\.text)))
+        let trimmed = { (t: String) in FieldParser.trimmingMarksAroundChinese(t).text }
+        let markNotes = FieldParser.strayMarkNotes(joinLines(reads.map(\.text)), removed: removedMarks)
         attachOpinion(&combined, rects: present, settings: .chineseLine)
         // Declaration elements separate values with '|', which the model confuses with the digit 1:
         // a 1 or l touching a separator cannot be told from a separator — except in the two leading
@@ -306,11 +310,15 @@ extension PageReader {
         if key == "specification" {
             // Inside an element a name and its value are joined by a colon, which OCR also reads as ';'.
             let canonical = { (t: String) in
-                let text = FieldParser.compact(t).replacingOccurrences(of: ";", with: ":")
+                let text = FieldParser.compact(trimmed(t)).replacingOccurrences(of: ";", with: ":")
                 return Self.leadingElements(text)?.text ?? text
             }
+            if let leading = Self.leadingElements(FieldParser.compact(text)), let problem = Self.leadingElementProblem(leading.text) {
+                scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': \(problem)"), box: combined.box, text: text))
+                return
+            }
             if let leading = Self.leadingElements(FieldParser.compact(text)), !leading.rest.contains(/[1lI]\||\|[1lI]/) {
-                var notes: [String] = []
+                var notes = markNotes
                 if !FieldParser.compact(text).hasPrefix(leading.text.prefix(4)) {
                     notes.append("read as '\(FieldParser.compact(text).prefix(4))'; the first two declaration elements are one digit each, so they are '\(leading.text.prefix(4))'")
                 }
@@ -326,8 +334,8 @@ extension PageReader {
         }
         // The specification's separators are checked on the first reading only: only a name may be taken
         // from the second.
-        record(key, .string(FieldParser.normalize(text)), read: combined, text: text,
-               reparse: key == "name" ? { .string(FieldParser.normalize($0)) } : nil, into: &scratch)
+        record(key, .string(text), read: combined, text: text, notes: markNotes, canonical: trimmed,
+               reparse: key == "name" ? { .string(trimmed($0)) } : nil, into: &scratch)
         if key == "specification", case .string(let value)? = scratch.values[key], let fixed = Self.digitElements(value), fixed != value {
             // The first two declaration elements (brand type, export preference) are single digits: a letter
             // O read there is the digit 0.
@@ -350,11 +358,22 @@ extension PageReader {
         }
         chars = Array(head.dropLast()) + Array(chars[(taken - (head.count == 5 ? 1 : 0))...])
         func digit(_ c: Character) -> Character? { c.isASCIIDigit ? c : (c == "o" || c == "O") ? "0" : nil }
-        func separator(_ c: Character) -> Bool { "|1lI!".contains(c) }
+        func separator(_ c: Character) -> Bool { "|1lIi!j[]".contains(c) }
         guard let first = digit(chars[0]), separator(chars[1]), let second = digit(chars[2]), separator(chars[3]),
               !separator(chars[4]) else { return nil }
         let rest = String(chars[4...])
         return ("\(first)|\(second)|" + rest, Substring(rest))
+    }
+
+    /// The first two declaration elements are codes: brand type 0–4 (无品牌 … 境外品牌(其他)) and export
+    /// preference 0–3 (不享惠, 享惠, 不能确定, 不适用). A digit outside them is misread (9 for 0). Nil when
+    /// both are codes; `text` is `leadingElements`' form (`d|d|…`).
+    static func leadingElementProblem(_ text: String) -> String? {
+        let chars = Array(text.prefix(3))
+        guard chars.count == 3, let brand = chars[0].wholeNumberValue, let preference = chars[2].wholeNumberValue else { return nil }
+        if brand > 4 { return "the first declaration element (brand type) is a code 0–4, so '\(brand)' is misread" }
+        if preference > 3 { return "the second declaration element (export preference) is a code 0–3, so '\(preference)' is misread" }
+        return nil
     }
 
     /// `0|o|…` → `0|0|…`: letters confused with 0 in the two leading one-digit elements; nil when the text

@@ -42,6 +42,12 @@ struct ConfidencePolicy: Sendable {
     var minimumCrossChecked: Double = 0.45
     /// Two readings that agree, where neither was sure of every word above this, need a third.
     var minimumAgreeing: Double = 0.3
+    /// Two Chinese readings that agree, where one had less than this in a word, need the Traditional
+    /// model's reading as well (a common misreading shared by two networks).
+    var minimumEach: Double = 0.1
+    /// The Traditional model's vote between two readings counts with at least this confidence in the
+    /// character it names (it named a common misreading, 侈 for 鑫, at 0.13).
+    var minimumVote: Double = 0.4
 
     func trusted(_ read: ReadText) -> Bool {
         !read.words.isEmpty && read.confidence >= minimumMean && read.minConfidence >= minimumWord
@@ -446,6 +452,7 @@ final class PageReader {
         let others = rects.map { recognizer.read($0, secondSettings(settings)) }
         read.alternative = joinLines(others.map(\.text))
         read.alternativeMinConfidence = others.flatMap(\.words).map(\.confidence).min()
+        read.alternativeWords = others.flatMap(\.words)
         read.tieBreakRects = rects
         read.tieBreakSettings = thirdSettings(settings)
     }
@@ -465,6 +472,66 @@ final class PageReader {
         let words = reads.flatMap(\.words)
         guard !words.isEmpty, (words.map(\.confidence).min() ?? 0) >= minimumConfidence else { return nil }
         return joinLines(reads.map(\.text))
+    }
+
+    /// Two networks that agree on a Chinese line where one had next to no confidence in a character
+    /// (嘉不 for 嘉禾: chi_sim 0.00, HanS 0.88) may share a common misreading: the Traditional model must
+    /// not name another character there with confidence (it reads 嘉禾 at 0.89). Nil when the agreement
+    /// is not doubtful (or not Chinese); otherwise whether it stands, and the third reading.
+    /// Only the Chinese characters of the doubtful words are checked, and only in text values.
+    func confirmDoubtfulAgreement(_ read: ReadText, value: FieldValue) -> (confirmed: Bool, third: String)? {
+        guard case .string = value, read.tieBreakSettings?.model == .chinese, !read.tieBreakRects.isEmpty else { return nil }
+        let doubts = [read.words, read.alternativeWords].map { CharacterVote.doubtful($0, below: policy.minimumEach) }.filter { !$0.positions.isEmpty }
+        guard !doubts.isEmpty else { return nil }
+        var third = ""
+        for settings in [ReadSettings.traditionalLine, Self.enlarged(.traditionalLine)] {
+            let reads = read.tieBreakRects.map { recognizer.read($0, settings) }
+            third = joinLines(reads.map(\.text))
+            let (compactThird, confidence) = CharacterVote.characterConfidences(reads.flatMap(\.words))
+            let verdicts = doubts.map { CharacterVote.confirms($0.text, at: $0.positions, third: compactThird, thirdConfidence: confidence, minimumConfidence: policy.minimumVote) }
+            if verdicts.allSatisfy({ $0 == .confirmed }) { return (true, third) }
+            // Another character named with confidence where a network had none: no later reading may confirm.
+            if verdicts.contains(.contradicted) { return (false, FieldParser.normalize(third)) }
+        }
+        // The third network is unsure too, or does not line up: it has nothing against the agreement.
+        return (true, third)
+    }
+
+    static func enlarged(_ settings: ReadSettings) -> ReadSettings {
+        var enlarged = settings
+        enlarged.scale = 1.5
+        return enlarged
+    }
+
+    /// Where the Chinese and Han script models read a Chinese line differently in a character or two,
+    /// the Traditional model votes on each (`CharacterVote`). Returns the value and text with the
+    /// winners, and a note for the evidence; nil when the vote settles nothing. Only text values vote.
+    /// `canonical`: the field's form for comparing readings (the vote is on it).
+    func vote(_ read: ReadText, other: String, text: String, value: FieldValue,
+              canonical: (String) -> String) -> (value: FieldValue, text: String, note: String)? {
+        guard read.tieBreakSettings?.model == .chinese, !read.tieBreakRects.isEmpty, case .string(let stored) = value else { return nil }
+        let first = FieldParser.compact(canonical(read.text)), second = FieldParser.compact(canonical(other))
+        // Cheap checks first: a third read is made only for readings a vote could settle.
+        guard CharacterVote.differences(first, second) != nil else { return nil }
+        // The crop as scanned, then enlarged (other pixels) when the first does not line up or is unsure.
+        var third = "", verdict = CharacterVote.Verdict.undecided
+        for settings in [ReadSettings.traditionalLine, Self.enlarged(.traditionalLine)] where verdict == .undecided {
+            let reads = read.tieBreakRects.map { recognizer.read($0, settings) }
+            third = joinLines(reads.map(\.text))
+            // Confidence per character lines up with the canonical text unless canonical removed some
+            // (then none is known, and the vote is undecided).
+            let perCharacter = CharacterVote.characterConfidences(reads.flatMap(\.words))
+            let canonicalThird = FieldParser.compact(canonical(third))
+            verdict = CharacterVote.settle(first, second, third: canonicalThird,
+                                           thirdConfidence: perCharacter.confidence.count == canonicalThird.count ? perCharacter.confidence : [],
+                                           minimumConfidence: policy.minimumVote)
+        }
+        guard let outcome = verdict.outcome,
+              let votedText = CharacterVote.apply(outcome, to: FieldParser.normalize(text), compactFirst: first),
+              let votedValue = CharacterVote.apply(outcome, to: stored, compactFirst: first) else { return nil }
+        let changes = outcome.choices.keys.sorted().map { i in "'\(Array(first)[i])'/'\(Array(second)[i])' → '\(outcome.choices[i]!)'" }
+        return (.string(votedValue), votedText,
+                "readings differ ('\(first)' and '\(second)'); a third network (chi_tra) read '\(FieldParser.compact(third))', which settles \(changes.joined(separator: ", "))")
     }
 
     /// Whether a reading of one line left ink unread at either end: Tesseract sometimes drops the first

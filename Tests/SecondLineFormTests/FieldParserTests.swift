@@ -84,12 +84,27 @@ struct FieldParserTests {
         #expect(FieldParser.documents("").failure?.reason == .blank)
     }
 
+    @Test("marks before or after Chinese text are specks; inside it, or after Latin, they are kept")
+    func marksAroundChinese() {
+        #expect(FieldParser.trimmingMarksAroundChinese("咖啡 豆 :") == ("咖啡 豆", ":"))
+        #expect(FieldParser.trimmingMarksAroundChinese("棉 制 针织 T 恤 \"") == ("棉 制 针织 T 恤", "\""))
+        #expect(FieldParser.trimmingMarksAroundChinese("0|0| 未 焙 炒 | 产地 :哥伦比亚 |") == ("0|0| 未 焙 炒 | 产地 :哥伦比亚", "|"))
+        #expect(FieldParser.trimmingMarksAroundChinese("'全免.") == ("全免", "'."))
+        #expect(FieldParser.trimmingMarksAroundChinese("型号:X100-") == ("型号:X100-", ""))
+        #expect(FieldParser.trimmingMarksAroundChinese("规格:M4*10") == ("规格:M4*10", ""))
+    }
+
     @Test("overseas party: name, AEO code in parentheses")
     func overseasParty() throws {
         #expect(try FieldParser.overseasParty("GLOBAL PARTS GMBH").get() == OverseasParty(name: "GLOBAL PARTS GMBH", aeoCode: nil))
         #expect(try FieldParser.overseasParty("BLUE OCEAN LOGISTICS INC. (AEO3566512334)").get()
             == OverseasParty(name: "BLUE OCEAN LOGISTICS INC.", aeoCode: "AEO3566512334"))
         #expect(FieldParser.overseasParty("ACME TRADING CO., LTD. (AEC").failure?.reason == .malformed)
+        // Readings are compared on the name alone: a brace for the code's bracket, a speck read as a comma.
+        #expect(FieldParser.overseasNamePart("KOREA PRECISION CO., LTD. {AEO9298081300)") == "KOREA PRECISION CO., LTD.")
+        #expect(FieldParser.overseasNamePart("PACIFIC RIM SUPPLY PTE. LTD., (AEO0959636157)") == "PACIFIC RIM SUPPLY PTE. LTD.")
+        #expect(FieldParser.trimmingTrailingCommas("ACME TRADING CO., LTD.,") == "ACME TRADING CO., LTD.")
+        #expect(FieldParser.trimmingTrailingCommas("ACME TRADING CO.,") == "ACME TRADING CO.")
     }
 
     @Test("confirmations print 是 or 否 after their label")
@@ -135,6 +150,12 @@ struct FieldParserTests {
         #expect(try #require(PageReader.leadingElements("o|0|外观:颗粒")).text == "0|0|外观:颗粒")
         #expect(try #require(PageReader.leadingElements("3l1|品牌:SKY")).text == "3|1|品牌:SKY")
         // A character too many or too few: the elements cannot be placed.
+        #expect(try #require(PageReader.leadingElements("0j0|用途:数控机床用")).text == "0|0|用途:数控机床用")
+        #expect(try #require(PageReader.leadingElements("0|0]尺寸:15.6英寸")).text == "0|0|尺寸:15.6英寸")
+        #expect(PageReader.leadingElementProblem("0|0|材质:不锈钢") == nil)
+        #expect(PageReader.leadingElementProblem("4|3|品牌:SKY") == nil)
+        #expect(PageReader.leadingElementProblem("9|0|材质:不锈钢")?.contains("brand type") == true)
+        #expect(PageReader.leadingElementProblem("0|8|材质:不锈钢")?.contains("export preference") == true)
         #expect(PageReader.leadingElements("0|10|电压:3.7V") == nil)
         #expect(PageReader.leadingElements("01|电压") == nil)
         #expect(PageReader.leadingElements("型号:X100") == nil)

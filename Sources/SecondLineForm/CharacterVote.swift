@@ -1,0 +1,177 @@
+import Foundation
+
+/// Settles readings of Chinese text that differ in a character or two (海晟 / 海晨, 聚乙烦 / 聚乙烯) by a
+/// third network's vote on each differing character. `chi_sim` and `HanS` are unsure of different rare
+/// characters; `chi_tra` is trained on other text again, so where it names one of the two candidates
+/// two of three networks agree on that character.
+enum CharacterVote {
+    /// A vote's outcome: the first reading's characters, with the winner at each position that differed.
+    struct Outcome: Equatable, Sendable {
+        /// Position (in the compact reading, whitespace removed) → the character chosen there.
+        var choices: [Int: Character]
+        /// The compact reading with the choices made.
+        var text: String
+    }
+
+    /// The most characters two readings may differ in for a vote; more means the readings are not of
+    /// one text read twice with a slip, but of a line misread.
+    static let mostDifferences = 2
+
+    /// What a third reading says about two that differ.
+    enum Verdict: Equatable, Sendable {
+        case settled(Outcome)
+        /// The third reading names another character where the two differ or where they agree: the
+        /// line holds a character no reading may have right (宁波鑫达 read 夸, 侈 and 鑫).
+        case contradicted
+        /// The third reading does not line up with the two, or is unsure where it would decide.
+        case undecided
+
+        var outcome: Outcome? { if case .settled(let o) = self { o } else { nil } }
+    }
+
+    /// The positions where `first` and `second` (compact readings of one line) differ, when a vote can
+    /// settle them: one length, 1…`mostDifferences` differing characters, at most a third of the line,
+    /// all of them Chinese characters. Nil otherwise.
+    static func differences(_ first: String, _ second: String) -> [Int]? {
+        let a = Array(first), b = Array(second)
+        guard a.count == b.count, !a.isEmpty else { return nil }
+        let differing = a.indices.filter { a[$0] != b[$0] }
+        guard (1...mostDifferences).contains(differing.count), differing.count * 3 <= a.count,
+              differing.allSatisfy({ isHan(a[$0]) && isHan(b[$0]) }) else { return nil }
+        return differing
+    }
+
+    /// `third`: the third network's compact reading; `thirdConfidence`: per character of it, the
+    /// confidence of the word it was read in. Settled when the third names every character the two share
+    /// and exactly one of the two at each position they differ, there with at least `minimumConfidence`.
+    /// A third reading that names a shared character otherwise contradicts: that character may be misread
+    /// by both (洋山港区四期码买 for …码头).
+    static func settle(_ first: String, _ second: String, third: String, thirdConfidence: [Double]? = nil,
+                       minimumConfidence: Double = 0) -> Verdict {
+        guard let differing = differences(first, second) else { return .undecided }
+        let a = Array(first), b = Array(second), c = Array(third)
+        guard c.count == a.count else { return .undecided }
+        guard a.indices.allSatisfy({ a[$0] != b[$0] || simplified(c[$0]).contains(a[$0]) }) else { return .contradicted }
+        var choices: [Int: Character] = [:]
+        var voted = a
+        for i in differing {
+            let named = simplified(c[i])
+            let picks = [a[i], b[i]].filter { named.contains($0) }
+            if picks.isEmpty { return .contradicted }
+            guard picks.count == 1, (thirdConfidence.map { $0.count == c.count ? $0[i] : 0 } ?? 1) >= minimumConfidence else { return .undecided }
+            choices[i] = picks[0]
+            voted[i] = picks[0]
+        }
+        return .settled(Outcome(choices: choices, text: String(voted)))
+    }
+
+    /// A reading's compact text and, per character, the confidence of the word it was read in.
+    static func characterConfidences(_ words: [ReadWord]) -> (text: String, confidence: [Double]) {
+        var text = "", confidence: [Double] = []
+        for word in words {
+            let chars = FieldParser.compact(word.text)
+            text += chars
+            confidence += Array(repeating: word.confidence, count: chars.count)
+        }
+        return (text, confidence)
+    }
+
+    /// A reading's compact text and the positions in it of the Chinese characters of words read with
+    /// less than `below` confidence.
+    static func doubtful(_ words: [ReadWord], below: Double) -> (text: String, positions: Set<Int>) {
+        var text = "", positions: Set<Int> = []
+        for word in words {
+            let chars = FieldParser.compact(word.text)
+            if word.confidence < below {
+                for (i, c) in chars.enumerated() where isHan(c) { positions.insert(text.count + i) }
+            }
+            text += chars
+        }
+        return (text, positions)
+    }
+
+    /// What a third reading says about characters two readings agree on.
+    enum Check: Equatable, Sendable { case confirmed, contradicted, undecided }
+
+    /// Whether the third reading names the characters of `text` at `positions`, lined up character by
+    /// character, or by letters, digits and Chinese characters when marks make the lengths differ
+    /// (`数控机床零件,` and `數控機床零件`). `thirdConfidence`: per character of `third`. Contradicted when it
+    /// names another character at one of them with at least `minimumConfidence`; undecided when it does
+    /// not line up, or is unsure.
+    static func confirms(_ text: String, at positions: Set<Int>, third: String, thirdConfidence: [Double]? = nil,
+                         minimumConfidence: Double = 0) -> Check {
+        let a = Array(text), c = Array(third)
+        guard let place = lineUp(a, c) else { return .undecided }
+        var unsure = false
+        for p in positions {
+            guard let q = place[p] else { return .undecided }
+            let named = simplified(c[q]).contains(a[p])
+            let sure = (thirdConfidence.map { $0.count == c.count ? $0[q] : 0 } ?? 1) >= minimumConfidence
+            if !named && sure { return .contradicted }
+            if !named || !sure { unsure = true }
+        }
+        return unsure ? .undecided : .confirmed
+    }
+
+    /// Position in `a` → position in `c`: one for one when the lengths are equal, else by the letters,
+    /// digits and Chinese characters of each when they are as many. Nil when neither lines up.
+    static func lineUp(_ a: [Character], _ c: [Character]) -> [Int: Int]? {
+        if a.count == c.count { return Dictionary(uniqueKeysWithValues: a.indices.map { ($0, $0) }) }
+        let significant = { (s: [Character]) in s.indices.filter { s[$0].isLetter || s[$0].isNumber || isHan(s[$0]) } }
+        let sa = significant(a), sc = significant(c)
+        guard sa.count == sc.count, !sa.isEmpty else { return nil }
+        return Dictionary(uniqueKeysWithValues: zip(sa, sc).map { ($0, $1) })
+    }
+
+    /// `text` with the outcome's choices made, where `text` is a spacing of the reading the vote was on
+    /// (its non-whitespace characters are the compact first reading). Nil when it is not.
+    static func apply(_ outcome: Outcome, to text: String, compactFirst: String) -> String? {
+        let compact = text.filter { !$0.isWhitespace }
+        guard compact.count == compactFirst.count else { return nil }
+        var out = ""
+        var index = 0
+        for ch in text {
+            if ch.isWhitespace { out.append(ch); continue }
+            if let choice = outcome.choices[index] {
+                guard ch == Array(compactFirst)[index] else { return nil }
+                out.append(choice)
+            } else {
+                out.append(ch)
+            }
+            index += 1
+        }
+        return out
+    }
+
+    /// A character of the third reading and the Simplified characters it stands for (itself included).
+    static func simplified(_ c: Character) -> Set<Character> {
+        var names: Set<Character> = [c]
+        if let more = traditionalToSimplified[c] { names.formUnion(more) }
+        return names
+    }
+
+    static func isHan(_ c: Character) -> Bool {
+        c.unicodeScalars.first.map { $0.properties.isIdeographic } ?? false
+    }
+
+    /// OpenCC's table of Traditional characters and their Simplified forms (a bundled data file).
+    static let traditionalToSimplified: [Character: [Character]] = {
+        guard let url = Bundle.module.url(forResource: "traditional-to-simplified", withExtension: "tsv"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            // Without the table a Traditional character names only itself: fewer votes, no wrong one.
+            return [:]
+        }
+        return parseTable(text)
+    }()
+
+    /// `T<TAB>S1 S2` lines; `#` begins a comment line.
+    static func parseTable(_ text: String) -> [Character: [Character]] {
+        var table: [Character: [Character]] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: "\t")
+            guard parts.count == 2, parts[0].count == 1, let key = parts[0].first else { continue }
+            table[key] = parts[1].split(separator: " ").compactMap { $0.count == 1 ? $0.first : nil }
+        }
+        return table
+    }
+}
