@@ -57,6 +57,8 @@ public final class FormReader {
         var hashes: [String] = []
         var readings: [PageReading] = []
         var rejections: [String] = []
+        // Header values two readings agreed on: a later page's first reading that says the same needs no second.
+        var agreed: [String: PageReader.EarlierValue] = [:]
         for url in files {
             let path = url.path
             let data: Data
@@ -72,10 +74,14 @@ public final class FormReader {
                     throw FormReadError.file(path: path, reason: "page \(index + 1) could not be decoded (\(error))")
                 }
                 let pageNumber = sources.count + 1
-                let (source, outcome) = readPage(loaded, file: path, index: index, resultPage: pageNumber)
+                let (source, outcome) = readPage(loaded, file: path, index: index, resultPage: pageNumber, agreedEarlier: agreed)
                 sources.append(source)
                 switch outcome {
-                case .success(let reading): readings.append(reading)
+                case .success(let reading):
+                    readings.append(reading)
+                    for (field, evidence) in reading.evidence where agreed[field] == nil && evidence.confidence >= PageReader.agreedConfidence {
+                        agreed[field] = PageReader.EarlierValue(text: evidence.text, page: pageNumber)
+                    }
                 case .failure(let reason): rejections.append("\(url.lastPathComponent) page \(index + 1): \(reason)")
                 }
             }
@@ -95,7 +101,8 @@ public final class FormReader {
     enum PageOutcome { case success(PageReading), failure(String) }
 
     /// Normalizes, registers and reads one page.
-    func readPage(_ loaded: LoadedPage, file: String, index: Int, resultPage: Int) -> (SourcePage, PageOutcome) {
+    func readPage(_ loaded: LoadedPage, file: String, index: Int, resultPage: Int,
+                  agreedEarlier: [String: PageReader.EarlierValue] = [:]) -> (SourcePage, PageOutcome) {
         var source = SourcePage(file: file, index: index, pageNumber: nil, rotation: 0, skewDegrees: 0, dpi: loaded.dpi)
         let normalized: NormalizedPage
         do { normalized = try Self.normalizer.normalize(loaded, using: nil) } catch {
@@ -149,6 +156,7 @@ public final class FormReader {
         }
         if turns != 0 { source.rotation = (source.rotation + turns * 90) % 360 }
         var reading = PageReading(formType: formType)
+        reader.agreedOnEarlierPages = agreedEarlier
         reader.readHeader(formType: formType, into: &reading)
         if options.readItems { reader.readItems(formType: formType, into: &reading) }
         source.pageNumber = reading.pageNumber

@@ -93,6 +93,7 @@ extension PageReader {
         var lineReads = reads
         var text = joinLines(reads.map(\.text))
         var combined = ReadText(words: reads.flatMap(\.words), box: union(rects) ?? inner)
+        var earlierNote: String? = nil
         // Word confidences of whitelisted and of Chinese readings say little: a second reading must agree.
         // Latin text read by the Chinese model (an overseas party's name) is checked by the Latin model.
         let latinText = !text.isEmpty && !text.unicodeScalars.contains { $0.properties.isIdeographic }
@@ -115,6 +116,12 @@ extension PageReader {
             } else {
                 combined.alternative = latinJoined
             }
+        } else if let earlier = agreedOnEarlierPages[field], Self.agree(text, earlier.text) {
+            // Printed on every page: a first reading that says what two readings agreed on on an earlier
+            // page is checked by those (a disagreement still gets its second reading here).
+            combined.alternative = earlier.text
+            combined.alternativeMinConfidence = 1
+            earlierNote = "read once on this page: it reads as on page \(earlier.page), where two readings agreed"
         } else {
             attachOpinion(&combined, rects: rects, settings: primary)
         }
@@ -169,8 +176,8 @@ extension PageReader {
         switch parse(text) {
         case .success(let value):
             let removed = printed.map { FieldParser.trimmingStrayMarks(text, as: $0).removed } ?? ""
-            record(field, value, read: combined, text: text, notes: FieldParser.strayMarkNotes(text, removed: removed), canonical: trimmed,
-                   reparse: { try? parse($0).get() }, into: &page)
+            record(field, value, read: combined, text: text, notes: FieldParser.strayMarkNotes(text, removed: removed) + [earlierNote].compactMap { $0 },
+                   canonical: trimmed, reparse: { try? parse($0).get() }, into: &page)
         case .failure(let problem): page.gaps.append(gap(field, problem, box: combined.box, text: text))
         }
     }
@@ -223,7 +230,7 @@ extension PageReader {
                     return
                 } else if !unsure {
                     notes.append("two independent readings agree")
-                    confidence = 0.98
+                    confidence = Self.agreedConfidence
                 } else if let third = tieBreak(read, minimumConfidence: 0), agree(read.text, third) {
                     notes.append("three readings agree, each unsure of some character")
                     confidence = 0.9

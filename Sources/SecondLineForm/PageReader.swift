@@ -63,6 +63,16 @@ final class PageReader {
     let binary: Raster
     let grid: GridRegistration
     let pageNumber: Int  // 1-based index in the result's page list
+    /// Header values two readings agreed on, on pages of the same declaration read before this one.
+    var agreedOnEarlierPages: [String: EarlierValue] = [:]
+
+    /// The confidence of a value two independent readings agree on.
+    static let agreedConfidence = 0.98
+
+    struct EarlierValue: Sendable {
+        var text: String
+        var page: Int
+    }
 
     init(layout: FormLayout, recognizer: CellRecognizer, resolver: CodeFieldResolver, policy: ConfidencePolicy,
          binary: Raster, grid: GridRegistration, pageNumber: Int) {
