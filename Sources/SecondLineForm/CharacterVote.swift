@@ -37,7 +37,7 @@ enum CharacterVote {
         guard a.count == b.count, !a.isEmpty else { return nil }
         let differing = a.indices.filter { a[$0] != b[$0] }
         guard (1...mostDifferences).contains(differing.count), differing.count * 3 <= a.count,
-              differing.allSatisfy({ isHan(a[$0]) && isHan(b[$0]) }) else { return nil }
+              differing.allSatisfy({ a[$0].isHan && b[$0].isHan }) else { return nil }
         return differing
     }
 
@@ -76,6 +76,15 @@ enum CharacterVote {
         return (text, confidence)
     }
 
+    /// Per character of `text` (a reading in a field's canonical form), the confidence of the word it was
+    /// read in, from the reading's own characters (`read`); lined up by `lineUp` when canonical removed
+    /// marks. 0 where it does not line up, so that no vote rests there.
+    static func confidences(of text: String, from read: (text: String, confidence: [Double])) -> [Double] {
+        let a = Array(text)
+        guard read.confidence.count == read.text.count, let place = lineUp(a, Array(read.text)) else { return Array(repeating: 0, count: a.count) }
+        return a.indices.map { place[$0].map { read.confidence[$0] } ?? 0 }
+    }
+
     /// A reading's compact text and the positions in it of the Chinese characters of words read with
     /// less than `below` confidence.
     static func doubtful(_ words: [ReadWord], below: Double) -> (text: String, positions: Set<Int>) {
@@ -83,7 +92,7 @@ enum CharacterVote {
         for word in words {
             let chars = FieldParser.compact(word.text)
             if word.confidence < below {
-                for (i, c) in chars.enumerated() where isHan(c) { positions.insert(text.count + i) }
+                for (i, c) in chars.enumerated() where c.isHan { positions.insert(text.count + i) }
             }
             text += chars
         }
@@ -117,7 +126,7 @@ enum CharacterVote {
     /// digits and Chinese characters of each when they are as many. Nil when neither lines up.
     static func lineUp(_ a: [Character], _ c: [Character]) -> [Int: Int]? {
         if a.count == c.count { return Dictionary(uniqueKeysWithValues: a.indices.map { ($0, $0) }) }
-        let significant = { (s: [Character]) in s.indices.filter { s[$0].isLetter || s[$0].isNumber || isHan(s[$0]) } }
+        let significant = { (s: [Character]) in s.indices.filter { s[$0].isLetter || s[$0].isNumber || s[$0].isHan } }
         let sa = significant(a), sc = significant(c)
         guard sa.count == sc.count, !sa.isEmpty else { return nil }
         return Dictionary(uniqueKeysWithValues: zip(sa, sc).map { ($0, $1) })
@@ -150,15 +159,11 @@ enum CharacterVote {
         return names
     }
 
-    static func isHan(_ c: Character) -> Bool {
-        c.unicodeScalars.first.map { $0.properties.isIdeographic } ?? false
-    }
-
     /// OpenCC's table of Traditional characters and their Simplified forms (a bundled data file).
     static let traditionalToSimplified: [Character: [Character]] = {
         guard let url = Bundle.module.url(forResource: "traditional-to-simplified", withExtension: "tsv"),
               let text = try? String(contentsOf: url, encoding: .utf8) else {
-            // Without the table a Traditional character names only itself: fewer votes, no wrong one.
+            // Without the file a Traditional character names only itself: fewer votes, no wrong one.
             return [:]
         }
         return parseTable(text)

@@ -112,12 +112,15 @@ public enum FieldParser {
     }
 
     /// Chinese text (an item name or specification) without marks read before its first or after its last
-    /// Chinese character (`咖啡豆.`, `哥伦比亚|`): no such text begins or ends with punctuation there.
-    /// Spacing is kept; `removed` is what was taken off.
-    static func trimmingMarksAroundChinese(_ text: String) -> (text: String, removed: String) {
-        let marks = strayMarks.union(strayMarksAfterWords).union(["\"", "“", "”"])
-        func isHan(_ c: Character?) -> Bool { c?.unicodeScalars.first?.properties.isIdeographic ?? false }
+    /// Chinese character (`咖啡豆.`, `哥伦比亚,`): no such text begins or ends with punctuation there, except
+    /// the marks in `keeping` and a quote that has its pair (`“嘉禾”牌`). Spacing is kept; `removed` is what
+    /// was taken off.
+    static func trimmingMarksAroundChinese(_ text: String, keeping: Set<Character> = []) -> (text: String, removed: String) {
+        let quotes: Set<Character> = ["\"", "“", "”"]
         var chars = Array(normalize(text))
+        let marks = strayMarks.union(strayMarksAfterWords).subtracting(keeping)
+            .union(chars.filter { quotes.contains($0) }.count == 1 ? quotes : [])
+        func isHan(_ c: Character?) -> Bool { c?.isHan ?? false }
         var removed = ""
         while true {
             while chars.last?.isWhitespace == true { chars.removeLast() }
@@ -213,10 +216,12 @@ public enum FieldParser {
         return name
     }
 
-    /// The name in a reading of the overseas party's cell, for comparing readings: what precedes the AEO
-    /// code's bracket (which a network may read as a brace or square bracket), without trailing commas.
+    /// The name in a reading of the overseas party's cell, for comparing readings: what precedes an AEO
+    /// code in brackets at its end (a network may read the bracket as a brace or square bracket), without
+    /// trailing commas. A bracket inside the name (`ACME [ASIA] LTD`) is part of it.
     static func overseasNamePart(_ text: String) -> String {
-        trimmingTrailingCommas(text.lastIndex(where: { "(（{[".contains($0) }).map { String(text[..<$0]) } ?? text)
+        let name = text.firstMatch(of: /[(（{\[]\s*AE[O0Q][0-9A-Z ]*[)）}\]]?\s*$/).map { String(text[..<$0.range.lowerBound]) } ?? text
+        return trimmingTrailingCommas(name)
     }
 
     // MARK: charges, documents, booleans
@@ -330,5 +335,7 @@ public enum FieldParser {
 
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
+    /// A Chinese character (CJK ideograph).
+    var isHan: Bool { unicodeScalars.first?.properties.isIdeographic ?? false }
 }
 

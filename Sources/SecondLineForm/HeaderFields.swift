@@ -153,7 +153,8 @@ extension PageReader {
                     return inner.hasPrefix("AE0") ? "AEO" + inner.dropFirst(3) : inner
                 }
                 let name = party.name.map(FieldParser.trimmingTrailingCommas)
-                record(field + ".name", name.map(FieldValue.string), read: combined, text: name ?? "", canonical: namePart, into: &page)
+                let commaNotes = FieldParser.strayMarkNotes(party.name ?? "", removed: String((party.name ?? "").dropFirst(name?.count ?? 0)))
+                record(field + ".name", name.map(FieldValue.string), read: combined, text: name ?? "", notes: commaNotes, canonical: namePart, into: &page)
                 if var aeo = party.aeoCode {
                     // AEO codes begin with the letters AEO; a 0 or Q read there is the letter.
                     var notes: [String] = []
@@ -225,7 +226,7 @@ extension PageReader {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
             }
             if agree(read.text, other) {
-                if !unsure, let check = confirmDoubtfulAgreement(read, value: value), !check.confirmed {
+                if let check = confirmDoubtfulAgreement(read, value: value), !check.confirmed {
                     page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but one reading had no confidence in a character (%.2f) and a third network (chi_tra) reads it otherwise: '%@'", FieldParser.normalize(read.text), min(read.minConfidence, read.alternativeMinConfidence ?? 1), check.third)), box: box, text: text))
                     return
                 } else if !unsure {

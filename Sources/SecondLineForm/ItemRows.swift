@@ -300,8 +300,10 @@ extension PageReader {
         var combined = ReadText(words: reads.flatMap(\.words), box: union(present) ?? present[0])
         // Marks read before or after the Chinese text are specks: readings are compared, and the value
         // taken, without them.
-        let (text, removedMarks) = FieldParser.trimmingMarksAroundChinese(joinLines(reads.map(\.text)))
-        let trimmed = { (t: String) in FieldParser.trimmingMarksAroundChinese(t).text }
+        // A specification may end with an empty element (`…|`) or an element name (`品牌:`).
+        let kept: Set<Character> = key == "specification" ? ["|", ":", "：", ";", "；"] : []
+        let (text, removedMarks) = FieldParser.trimmingMarksAroundChinese(joinLines(reads.map(\.text)), keeping: kept)
+        let trimmed = { (t: String) in FieldParser.trimmingMarksAroundChinese(t, keeping: kept).text }
         let markNotes = FieldParser.strayMarkNotes(joinLines(reads.map(\.text)), removed: removedMarks)
         attachOpinion(&combined, rects: present, settings: .chineseLine)
         // Declaration elements separate values with '|', which the model confuses with the digit 1:
@@ -356,7 +358,9 @@ extension PageReader {
             if chars[taken] != " " { head.append(chars[taken]) }
             taken += 1
         }
-        chars = Array(head.dropLast()) + Array(chars[(taken - (head.count == 5 ? 1 : 0))...])
+        // Four characters and the fifth (the first of the rest) are needed.
+        guard head.count == 5 else { return nil }
+        chars = Array(head.dropLast()) + Array(chars[(taken - 1)...])
         func digit(_ c: Character) -> Character? { c.isASCIIDigit ? c : (c == "o" || c == "O") ? "0" : nil }
         func separator(_ c: Character) -> Bool { "|1lIi!j[]".contains(c) }
         guard let first = digit(chars[0]), separator(chars[1]), let second = digit(chars[2]), separator(chars[3]),

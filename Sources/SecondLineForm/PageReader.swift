@@ -42,8 +42,9 @@ struct ConfidencePolicy: Sendable {
     var minimumCrossChecked: Double = 0.45
     /// Two readings that agree, where neither was sure of every word above this, need a third.
     var minimumAgreeing: Double = 0.3
-    /// Two Chinese readings that agree, where one had less than this in a word, need the Traditional
-    /// model's reading as well (a common misreading shared by two networks).
+    /// Two Chinese readings that agree, where one had less than this in a word, are a gap when the
+    /// Traditional model names another character there with `minimumVote` (a common misreading shared
+    /// by two networks).
     var minimumEach: Double = 0.1
     /// The Traditional model's vote between two readings counts with at least this confidence in the
     /// character it names (it named a common misreading, 侈 for 鑫, at 0.13).
@@ -494,10 +495,9 @@ final class PageReader {
         let doubts = [read.words, read.alternativeWords].map { CharacterVote.doubtful($0, below: policy.minimumEach) }.filter { !$0.positions.isEmpty }
         guard !doubts.isEmpty else { return nil }
         var third = ""
-        for settings in [ReadSettings.traditionalLine, Self.enlarged(.traditionalLine)] {
-            let reads = read.tieBreakRects.map { recognizer.read($0, settings) }
-            third = joinLines(reads.map(\.text))
-            let (compactThird, confidence) = CharacterVote.characterConfidences(reads.flatMap(\.words))
+        for enlarged in [false, true] {
+            let (text, (compactThird, confidence)) = readTraditional(read.tieBreakRects, enlarged: enlarged)
+            third = text
             let verdicts = doubts.map { CharacterVote.confirms($0.text, at: $0.positions, third: compactThird, thirdConfidence: confidence, minimumConfidence: policy.minimumVote) }
             if verdicts.allSatisfy({ $0 == .confirmed }) { return (true, third) }
             // Another character named with confidence where a network had none: no later reading may confirm.
@@ -507,10 +507,13 @@ final class PageReader {
         return (true, third)
     }
 
-    static func enlarged(_ settings: ReadSettings) -> ReadSettings {
-        var enlarged = settings
-        enlarged.scale = 1.5
-        return enlarged
+    /// The Traditional model's reading of `rects`, as scanned or enlarged 1.5× (other pixels: it often
+    /// reads a character it missed), with its compact characters and their words' confidences.
+    func readTraditional(_ rects: [PixelBox], enlarged: Bool) -> (text: String, characters: (text: String, confidence: [Double])) {
+        var settings = ReadSettings.traditionalLine
+        if enlarged { settings.scale = 1.5 }
+        let reads = rects.map { recognizer.read($0, settings) }
+        return (joinLines(reads.map(\.text)), CharacterVote.characterConfidences(reads.flatMap(\.words)))
     }
 
     /// Where the Chinese and Han script models read a Chinese line differently in a character or two,
@@ -523,17 +526,14 @@ final class PageReader {
         let first = FieldParser.compact(canonical(read.text)), second = FieldParser.compact(canonical(other))
         // Cheap checks first: a third read is made only for readings a vote could settle.
         guard CharacterVote.differences(first, second) != nil else { return nil }
-        // The crop as scanned, then enlarged (other pixels) when the first does not line up or is unsure.
+        // The crop as scanned, then enlarged when the first does not line up or is unsure.
         var third = "", verdict = CharacterVote.Verdict.undecided
-        for settings in [ReadSettings.traditionalLine, Self.enlarged(.traditionalLine)] where verdict == .undecided {
-            let reads = read.tieBreakRects.map { recognizer.read($0, settings) }
-            third = joinLines(reads.map(\.text))
-            // Confidence per character lines up with the canonical text unless canonical removed some
-            // (then none is known, and the vote is undecided).
-            let perCharacter = CharacterVote.characterConfidences(reads.flatMap(\.words))
+        for enlarged in [false, true] where verdict == .undecided {
+            let (text, perCharacter) = readTraditional(read.tieBreakRects, enlarged: enlarged)
+            third = text
             let canonicalThird = FieldParser.compact(canonical(third))
             verdict = CharacterVote.settle(first, second, third: canonicalThird,
-                                           thirdConfidence: perCharacter.confidence.count == canonicalThird.count ? perCharacter.confidence : [],
+                                           thirdConfidence: CharacterVote.confidences(of: canonicalThird, from: perCharacter),
                                            minimumConfidence: policy.minimumVote)
         }
         guard let outcome = verdict.outcome,
@@ -558,13 +558,12 @@ final class PageReader {
     func joinLines(_ lines: [String]) -> String {
         var out = ""
         for line in lines.map(FieldParser.normalize) where !line.isEmpty {
-            if let last = out.last, let first = line.first, !(isCJK(last) || isCJK(first)) { out += " " }
+            if let last = out.last, let first = line.first, !(last.isHan || first.isHan) { out += " " }
             out += line
         }
         return out
     }
 
-    func isCJK(_ c: Character) -> Bool { c.unicodeScalars.first.map { $0.properties.isIdeographic } ?? false }
 
     /// Whether two readings of the same pixels say the same thing. Spacing and character width never
     /// matter; in a field of digits the letters O and l that a general model reads for 0 and 1 do not either.

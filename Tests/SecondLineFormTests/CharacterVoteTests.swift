@@ -11,6 +11,29 @@ struct CharacterVoteTests {
         #expect(CharacterVote.simplified("晟") == ["晟"])
     }
 
+    @Test("the table's comment lines and malformed lines are skipped; a character may stand for several")
+    func parseTable() {
+        let table = CharacterVote.parseTable("# comment\n乾\t干 乾\n鋁\t铝\nbad line\n兩字\t两\n")
+        #expect(table.count == 2)
+        #expect(table["乾"] == ["干", "乾"])
+        #expect(table["鋁"] == ["铝"])
+    }
+
+    @Test("confidences follow the characters when canonical removed a speck")
+    func confidencesLineUp() {
+        let read = (text: "聚乙烯顆粒.", confidence: [0.9, 0.8, 0.7, 0.6, 0.5, 0.1])
+        #expect(CharacterVote.confidences(of: "聚乙烯顆粒", from: read) == [0.9, 0.8, 0.7, 0.6, 0.5])
+        #expect(CharacterVote.confidences(of: "聚乙烯", from: read) == [0, 0, 0])
+    }
+
+    @Test("a vote needs the differences to be at most a third of the line")
+    func oneThird() {
+        #expect(CharacterVote.differences("天津海晨物流公丁", "天津海晟物流公司") == [3, 7])   // 2 of 8
+        #expect(CharacterVote.differences("海晨物流公丁", "海晟物流公司") == [1, 5])           // 2 of 6
+        #expect(CharacterVote.differences("晨物流公丁", "晟物流公司") == nil)                 // 2 of 5
+        #expect(CharacterVote.differences("天津海晨", "天津海晨") == nil)                     // none
+    }
+
     @Test("the third reading names one candidate at each differing character",
           arguments: [
               ("苏州海晟进出口有限公司", "苏州海晨进出口有限公司", "蘇州海晟進出口有限公司", "苏州海晟进出口有限公司"),

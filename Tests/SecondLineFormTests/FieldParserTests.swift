@@ -92,6 +92,11 @@ struct FieldParserTests {
         #expect(FieldParser.trimmingMarksAroundChinese("'全免.") == ("全免", "'."))
         #expect(FieldParser.trimmingMarksAroundChinese("型号:X100-") == ("型号:X100-", ""))
         #expect(FieldParser.trimmingMarksAroundChinese("规格:M4*10") == ("规格:M4*10", ""))
+        // Quotes in pairs are print; a specification may end with an empty element or an element name.
+        #expect(FieldParser.trimmingMarksAroundChinese("“嘉禾”牌大米") == ("“嘉禾”牌大米", ""))
+        #expect(FieldParser.trimmingMarksAroundChinese("0|0|用途:电子|无型号|", keeping: ["|", ":"]) == ("0|0|用途:电子|无型号|", ""))
+        #expect(FieldParser.trimmingMarksAroundChinese("0|0|用途:电子|品牌:", keeping: ["|", ":"]) == ("0|0|用途:电子|品牌:", ""))
+        #expect(FieldParser.trimmingMarksAroundChinese("0|0|用途:电子,", keeping: ["|", ":"]) == ("0|0|用途:电子", ","))
     }
 
     @Test("overseas party: name, AEO code in parentheses")
@@ -105,6 +110,10 @@ struct FieldParserTests {
         #expect(FieldParser.overseasNamePart("PACIFIC RIM SUPPLY PTE. LTD., (AEO0959636157)") == "PACIFIC RIM SUPPLY PTE. LTD.")
         #expect(FieldParser.trimmingTrailingCommas("ACME TRADING CO., LTD.,") == "ACME TRADING CO., LTD.")
         #expect(FieldParser.trimmingTrailingCommas("ACME TRADING CO.,") == "ACME TRADING CO.")
+        #expect(FieldParser.trimmingTrailingCommas("ACME TRADING CO., LTD.，") == "ACME TRADING CO., LTD.")
+        // A bracket inside a name without an AEO code is part of the name.
+        #expect(FieldParser.overseasNamePart("ACME [ASIA] LTD") == "ACME [ASIA] LTD")
+        #expect(FieldParser.overseasNamePart("ACME (ASIA) LTD. (AE0123456789)") == "ACME (ASIA) LTD.")
     }
 
     @Test("confirmations print 是 or 否 after their label")
@@ -152,6 +161,10 @@ struct FieldParserTests {
         // A character too many or too few: the elements cannot be placed.
         #expect(try #require(PageReader.leadingElements("0j0|用途:数控机床用")).text == "0|0|用途:数控机床用")
         #expect(try #require(PageReader.leadingElements("0|0]尺寸:15.6英寸")).text == "0|0|尺寸:15.6英寸")
+        #expect(try #require(PageReader.leadingElements("0i0|外观:颗粒")).text == "0|0|外观:颗粒")
+        #expect(try #require(PageReader.leadingElements("0|0[外观:颗粒")).text == "0|0|外观:颗粒")
+        // Too short to hold two elements and a value: no answer, and no crash.
+        for short in ["", "0", "0|0", "0|0|", " 0 | 0 "] { #expect(PageReader.leadingElements(short) == nil) }
         #expect(PageReader.leadingElementProblem("0|0|材质:不锈钢") == nil)
         #expect(PageReader.leadingElementProblem("4|3|品牌:SKY") == nil)
         #expect(PageReader.leadingElementProblem("9|0|材质:不锈钢")?.contains("brand type") == true)
