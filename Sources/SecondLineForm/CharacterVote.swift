@@ -135,14 +135,14 @@ enum CharacterVote {
     /// `text` with the outcome's choices made, where `text` is a spacing of the reading the vote was on
     /// (its non-whitespace characters are the compact first reading). Nil when it is not.
     static func apply(_ outcome: Outcome, to text: String, compactFirst: String) -> String? {
-        let compact = text.filter { !$0.isWhitespace }
-        guard compact.count == compactFirst.count else { return nil }
+        let first = Array(compactFirst)
+        guard text.filter({ !$0.isWhitespace }).count == first.count else { return nil }
         var out = ""
         var index = 0
         for ch in text {
             if ch.isWhitespace { out.append(ch); continue }
             if let choice = outcome.choices[index] {
-                guard ch == Array(compactFirst)[index] else { return nil }
+                guard ch == first[index] else { return nil }
                 out.append(choice)
             } else {
                 out.append(ch)

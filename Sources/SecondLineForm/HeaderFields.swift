@@ -153,7 +153,7 @@ extension PageReader {
                     return inner.hasPrefix("AE0") ? "AEO" + inner.dropFirst(3) : inner
                 }
                 let name = party.name.map(FieldParser.trimmingTrailingCommas)
-                let commaNotes = FieldParser.strayMarkNotes(party.name ?? "", removed: String((party.name ?? "").dropFirst(name?.count ?? 0)))
+                let commaNotes = FieldParser.strayMarkNotes(party.name ?? "", removed: String((party.name ?? "").dropFirst(name?.count ?? 0).filter { !$0.isWhitespace }))
                 record(field + ".name", name.map(FieldValue.string), read: combined, text: name ?? "", notes: commaNotes, canonical: namePart, into: &page)
                 if var aeo = party.aeoCode {
                     // AEO codes begin with the letters AEO; a 0 or Q read there is the letter.
