@@ -136,7 +136,11 @@ extension PageReader {
         let parse: (String) -> Result<FieldValue, FieldProblem>
         // A speck after a number is read as a point or comma (`55173.4.`): no number ends with one.
         let printed: FieldParser.PrintedKind? = kind == .decimal ? .decimal : kind == .date || kind == .integer ? .wholeNumber : nil
-        let trimmed = { (t: String) in printed.map { FieldParser.trimmingStrayMarks(t, as: $0).text } ?? t }
+        // Marks before or after Chinese text are specks too (`.苏州博源…`).
+        let aroundChinese = kind == .text && primary.model == .chinese
+        let trimmed = { (t: String) in
+            printed.map { FieldParser.trimmingStrayMarks(t, as: $0).text } ?? (aroundChinese ? FieldParser.trimmingMarksAroundChinese(t).text : t)
+        }
         switch kind {
         case .date: parse = { FieldParser.date(trimmed($0)).map(FieldValue.date) }
         case .integer: parse = { FieldParser.integer(trimmed($0)).map(FieldValue.integer) }
@@ -172,11 +176,12 @@ extension PageReader {
                 page.gaps.append(gap(field, problem, box: combined.box, text: text))
             }
             return
-        default: parse = { FieldParser.text($0, field: field).map(FieldValue.string) }
+        default: parse = { FieldParser.text(trimmed($0), field: field).map(FieldValue.string) }
         }
         switch parse(text) {
         case .success(let value):
-            let removed = printed.map { FieldParser.trimmingStrayMarks(text, as: $0).removed } ?? ""
+            let removed = printed.map { FieldParser.trimmingStrayMarks(text, as: $0).removed }
+                ?? (aroundChinese ? FieldParser.trimmingMarksAroundChinese(text).removed : "")
             record(field, value, read: combined, text: text, notes: FieldParser.strayMarkNotes(text, removed: removed) + [earlierNote].compactMap { $0 },
                    canonical: trimmed, reparse: { try? parse($0).get() }, into: &page)
         case .failure(let problem): page.gaps.append(gap(field, problem, box: combined.box, text: text))
@@ -362,13 +367,23 @@ extension PageReader {
             return
         }
         attachOpinion(&combined, rects: valueRects, settings: .chineseLine)
-        switch FieldParser.name(text) {
-        case .success(let name): record(field + ".name", .string(name), read: combined, text: text, reparse: Self.parsedName, into: &page)
-        case .failure(let problem): page.gaps.append(gap(field + ".name", problem, box: combined.box, text: text))
+        recordName(field + ".name", read: combined, text: text, into: &page)
+    }
+
+    /// Records a party's name; marks read before or after its Chinese characters are specks.
+    func recordName(_ field: String, read: ReadText, text: String, into page: inout PageReading) {
+        let (name, removed) = FieldParser.trimmingMarksAroundChinese(text)
+        switch FieldParser.name(name) {
+        case .success(let value):
+            record(field, .string(value), read: read, text: text, notes: FieldParser.strayMarkNotes(text, removed: removed),
+                   canonical: { FieldParser.trimmingMarksAroundChinese($0).text }, reparse: Self.parsedName, into: &page)
+        case .failure(let problem): page.gaps.append(gap(field, problem, box: read.box, text: text))
         }
     }
 
-    static func parsedName(_ text: String) -> FieldValue? { (try? FieldParser.name(text).get()).map(FieldValue.string) }
+    static func parsedName(_ text: String) -> FieldValue? {
+        (try? FieldParser.name(FieldParser.trimmingMarksAroundChinese(text).text).get()).map(FieldValue.string)
+    }
 
     static let usccWhitelist = "()0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -621,10 +636,7 @@ extension PageReader {
                 let nameRect = PixelBox(x: max(rect.x, x0 - Int(0.6 * mm)), y: rect.y, width: max(1, x1 - x0 + Int(0.6 * mm)), height: rect.height)
                 attachOpinion(&nameRead, rects: [nameRect], settings: .chineseLine)
             }
-            switch FieldParser.name(nameText) {
-            case .success(let name): record("declaringUnit.name", .string(name), read: nameRead, text: nameText, reparse: Self.parsedName, into: &page)
-            case .failure(let p): page.gaps.append(gap("declaringUnit.name", p, box: rect, text: nameText))
-            }
+            recordName("declaringUnit.name", read: nameRead, text: nameText, into: &page)
             guard let bx = bracketX else {
                 page.gaps.append(gap("declaringUnit.uscc", FieldProblem(.blank, "no unified social credit code is printed after the name"), box: rect, text: nil))
                 return

@@ -537,7 +537,7 @@ final class PageReader {
                                            minimumConfidence: policy.minimumVote)
         }
         guard let outcome = verdict.outcome,
-              let votedText = CharacterVote.apply(outcome, to: FieldParser.normalize(text), compactFirst: first),
+              let votedText = CharacterVote.apply(outcome, to: FieldParser.normalize(canonical(text)), compactFirst: first),
               let votedValue = CharacterVote.apply(outcome, to: stored, compactFirst: first) else { return nil }
         let changes = outcome.choices.keys.sorted().map { i in "'\(Array(first)[i])'/'\(Array(second)[i])' → '\(outcome.choices[i]!)'" }
         return (.string(votedValue), votedText,

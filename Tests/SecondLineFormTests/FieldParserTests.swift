@@ -90,6 +90,8 @@ struct FieldParserTests {
         #expect(FieldParser.trimmingMarksAroundChinese("棉 制 针织 T 恤 \"") == ("棉 制 针织 T 恤", "\""))
         #expect(FieldParser.trimmingMarksAroundChinese("0|0| 未 焙 炒 | 产地 :哥伦比亚 |") == ("0|0| 未 焙 炒 | 产地 :哥伦比亚", "|"))
         #expect(FieldParser.trimmingMarksAroundChinese("'全免.") == ("全免", "'."))
+        #expect(FieldParser.trimmingMarksAroundChinese(".苏州 博 源 进出口 有限公司") == ("苏州 博 源 进出口 有限公司", "."))
+        #expect(FieldParser.trimmingMarksAroundChinese("中国（上海）国际贸易有限公司") == ("中国(上海)国际贸易有限公司", ""))  // full-width brackets normalized, kept
         #expect(FieldParser.trimmingMarksAroundChinese("型号:X100-") == ("型号:X100-", ""))
         #expect(FieldParser.trimmingMarksAroundChinese("规格:M4*10") == ("规格:M4*10", ""))
         // Quotes in pairs are print; a specification may end with an empty element or an element name.
