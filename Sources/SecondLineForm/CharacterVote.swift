@@ -58,11 +58,18 @@ enum CharacterVote {
             let named = simplified(c[i])
             let picks = [a[i], b[i]].filter { named.contains($0) }
             if picks.isEmpty { return .contradicted }
-            guard picks.count == 1, (thirdConfidence.map { $0.count == c.count ? $0[i] : 0 } ?? 1) >= minimumConfidence else { return .undecided }
+            guard picks.count == 1, confidence(at: i, in: thirdConfidence, of: c) >= minimumConfidence else { return .undecided }
             choices[i] = picks[0]
             voted[i] = picks[0]
         }
         return .settled(Outcome(choices: choices, text: String(voted)))
+    }
+
+    /// The confidence of character `i` of `reading`: 1 when none are given (tests), 0 when they do not
+    /// line up with the reading.
+    private static func confidence(at i: Int, in confidences: [Double]?, of reading: [Character]) -> Double {
+        guard let confidences else { return 1 }
+        return confidences.count == reading.count ? confidences[i] : 0
     }
 
     /// A reading's compact text and, per character, the confidence of the word it was read in.
@@ -88,15 +95,9 @@ enum CharacterVote {
     /// A reading's compact text and the positions in it of the Chinese characters of words read with
     /// less than `below` confidence.
     static func doubtful(_ words: [ReadWord], below: Double) -> (text: String, positions: Set<Int>) {
-        var text = "", positions: Set<Int> = []
-        for word in words {
-            let chars = FieldParser.compact(word.text)
-            if word.confidence < below {
-                for (i, c) in chars.enumerated() where c.isHan { positions.insert(text.count + i) }
-            }
-            text += chars
-        }
-        return (text, positions)
+        let (text, confidence) = characterConfidences(words)
+        let chars = Array(text)
+        return (text, Set(chars.indices.filter { confidence[$0] < below && chars[$0].isHan }))
     }
 
     /// What a third reading says about characters two readings agree on.
@@ -115,7 +116,7 @@ enum CharacterVote {
         for p in positions {
             guard let q = place[p] else { return .undecided }
             let named = simplified(c[q]).contains(a[p])
-            let sure = (thirdConfidence.map { $0.count == c.count ? $0[q] : 0 } ?? 1) >= minimumConfidence
+            let sure = confidence(at: q, in: thirdConfidence, of: c) >= minimumConfidence
             if !named && sure { return .contradicted }
             if !named || !sure { unsure = true }
         }

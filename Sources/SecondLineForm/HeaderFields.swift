@@ -151,14 +151,16 @@ extension PageReader {
             switch FieldParser.overseasParty(text) {
             case .success(let party):
                 // Name and AEO code are compared each on its own: a misread letter in one leaves the other.
-                let namePart = FieldParser.overseasNamePart
                 let codePart = { (t: String) -> String in
                     let inner = FieldParser.parenthesized(t) ?? ""
                     return inner.hasPrefix("AE0") ? "AEO" + inner.dropFirst(3) : inner
                 }
-                let name = party.name.map(FieldParser.trimmingTrailingCommas)
-                let commaNotes = FieldParser.strayMarkNotes(party.name ?? "", removed: String((party.name ?? "").dropFirst(name?.count ?? 0).filter { !$0.isWhitespace }))
-                record(field + ".name", name.map(FieldValue.string), read: combined, text: name ?? "", notes: commaNotes, canonical: namePart, into: &page)
+                if let printed = party.name {
+                    let name = FieldParser.trimmingTrailingCommas(printed)
+                    let removed = String(printed.dropFirst(name.count).filter { !$0.isWhitespace })
+                    record(field + ".name", .string(name), read: combined, text: name, notes: FieldParser.strayMarkNotes(printed, removed: removed),
+                           canonical: FieldParser.overseasNamePart, into: &page)
+                }
                 if var aeo = party.aeoCode {
                     // AEO codes begin with the letters AEO; a 0 or Q read there is the letter.
                     var notes: [String] = []

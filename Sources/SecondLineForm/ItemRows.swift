@@ -302,9 +302,10 @@ extension PageReader {
         // taken, without them.
         // A specification may end with an empty element (`…|`) or an element name (`品牌:`).
         let kept: Set<Character> = key == "specification" ? ["|", ":", "：", ";", "；"] : []
-        let (text, removedMarks) = FieldParser.trimmingMarksAroundChinese(joinLines(reads.map(\.text)), keeping: kept)
+        let lines = joinLines(reads.map(\.text))
+        let (text, removedMarks) = FieldParser.trimmingMarksAroundChinese(lines, keeping: kept)
         let trimmed = { (t: String) in FieldParser.trimmingMarksAroundChinese(t, keeping: kept).text }
-        let markNotes = FieldParser.strayMarkNotes(joinLines(reads.map(\.text)), removed: removedMarks)
+        let markNotes = FieldParser.strayMarkNotes(lines, removed: removedMarks)
         attachOpinion(&combined, rects: present, settings: .chineseLine)
         // Declaration elements separate values with '|', which the model confuses with the digit 1:
         // a 1 or l touching a separator cannot be told from a separator — except in the two leading
@@ -315,11 +316,12 @@ extension PageReader {
                 let text = FieldParser.compact(trimmed(t)).replacingOccurrences(of: ";", with: ":")
                 return Self.leadingElements(text)?.text ?? text
             }
-            if let leading = Self.leadingElements(FieldParser.compact(text)), let problem = Self.leadingElementProblem(leading.text) {
+            let leading = Self.leadingElements(FieldParser.compact(text))
+            if let leading, let problem = Self.leadingElementProblem(leading.text) {
                 scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': \(problem)"), box: combined.box, text: text))
                 return
             }
-            if let leading = Self.leadingElements(FieldParser.compact(text)), !leading.rest.contains(/[1lI]\||\|[1lI]/) {
+            if let leading, !leading.rest.contains(/[1lI]\||\|[1lI]/) {
                 var notes = markNotes
                 if !FieldParser.compact(text).hasPrefix(leading.text.prefix(4)) {
                     notes.append("read as '\(FieldParser.compact(text).prefix(4))'; the first two declaration elements are one digit each, so they are '\(leading.text.prefix(4))'")

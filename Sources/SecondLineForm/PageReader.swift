@@ -564,7 +564,6 @@ final class PageReader {
         return out
     }
 
-
     /// Whether two readings of the same pixels say the same thing. Spacing and character width never
     /// matter; in a field of digits the letters O and l that a general model reads for 0 and 1 do not either.
     static func agree(_ primary: String, _ other: String) -> Bool {
