@@ -8,6 +8,14 @@ struct ReadWord: Sendable, Hashable {
     var text: String
     var box: PixelBox
     var confidence: Double
+    /// The word's characters and where the model placed each, in page pixels.
+    var symbols: [ReadSymbol] = []
+}
+
+/// One character of a word read, in page pixels.
+struct ReadSymbol: Sendable, Hashable {
+    var text: String
+    var box: PixelBox
 }
 
 /// What one read of one rectangle produced.
@@ -23,6 +31,8 @@ struct ReadText: Sendable, Hashable {
     /// Where and how a third reading can be made when the first two disagree.
     var tieBreakRects: [PixelBox] = []
     var tieBreakSettings: ReadSettings? = nil
+    /// The later readings' separators are settled by the ink too (`SeparatorBars`), as this one's were.
+    var separatorsByInk = false
     var text: String { words.map(\.text).joined(separator: " ") }
     /// Mean word confidence in [0, 1]; 0 when nothing was read.
     var confidence: Double { words.isEmpty ? 0 : words.map(\.confidence).reduce(0, +) / Double(words.count) }
@@ -127,10 +137,13 @@ final class CellRecognizer {
         defer { engine.clearImage() }
         guard let result = try? engine.recognize(image: PageImage(takingOwnershipOf: pix), settings: recognition) else { return .empty(rect) }
         let f = settings.scale
+        func onPage(_ box: PixelRect) -> PixelBox {
+            PixelBox(x: rect.x + Int(Double(box.x - margin) / f), y: rect.y + Int(Double(box.y - margin) / f),
+                     width: Int(Double(box.width) / f), height: Int(Double(box.height) / f))
+        }
         let words = result.words.map { word in
-            let box = PixelBox(x: rect.x + Int(Double(word.box.x - margin) / f), y: rect.y + Int(Double(word.box.y - margin) / f),
-                               width: Int(Double(word.box.width) / f), height: Int(Double(word.box.height) / f))
-            return ReadWord(text: word.text, box: box, confidence: max(0, min(1, word.confidence)))
+            ReadWord(text: word.text, box: onPage(word.box), confidence: max(0, min(1, word.confidence)),
+                     symbols: word.symbols.map { ReadSymbol(text: $0.text, box: onPage($0.box)) })
         }
         if Self.debug {
             let shown = words.map { String(format: "%@(%.2f)", $0.text, $0.confidence) }.joined(separator: " ")
@@ -138,6 +151,18 @@ final class CellRecognizer {
             FileHandle.standardError.write(Data("read \(ms)ms \(rect.x),\(rect.y) \(rect.width)x\(rect.height) \(settings.model) \(settings.whitelist ?? "-"): \(shown)\n".utf8))
         }
         return ReadText(words: words, box: rect)
+    }
+
+    /// The boxes of the connected ink components inside `rect` of the clean bilevel page, in page
+    /// pixels; specks of a few pixels are left out.
+    func inkComponents(in rect: PixelBox) -> [PixelBox] {
+        guard let source = cleanPage ?? page?.binarized(),
+              let crop = source.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else { return [] }
+        let minimumSide = max(2, dpi / 150)
+        return crop.componentBoxes().compactMap { box in
+            guard box.width >= minimumSide || box.height >= minimumSide else { return nil }
+            return PixelBox(x: rect.x + box.x, y: rect.y + box.y, width: box.width, height: box.height)
+        }
     }
 
     /// `SECONDLINE_FORM_DEBUG=1` logs every read to stderr (for tuning, never in normal runs).

@@ -296,8 +296,13 @@ extension PageReader {
             if required { scratch.gaps.append(gap(key, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil)) }
             return
         }
-        let reads = present.map { recognizer.read($0, .chineseLine) }
+        // A specification's separators are settled by the ink where the models confuse them with 1, l, I.
+        let separatorsByInk = key == "specification"
+        let raw = present.map { recognizer.read($0, .chineseLine) }
+        let reads = zip(present, raw).map { readSettlingSeparators($0, .chineseLine, reading: $1, if: separatorsByInk) }
+        let separatorsLocated = separatorsByInk && reads.allSatisfy(\.separatorsByInk)
         var combined = ReadText(words: reads.flatMap(\.words), box: union(present) ?? present[0])
+        combined.separatorsByInk = separatorsLocated
         // Marks read before or after the Chinese text are specks: readings are compared, and the value
         // taken, without them.
         // A specification may end with an empty element (`…|`) or an element name (`品牌:`).
@@ -305,33 +310,48 @@ extension PageReader {
         let lines = joinLines(reads.map(\.text))
         let (text, removedMarks) = FieldParser.trimmingMarksAroundChinese(lines, keeping: kept)
         let trimmed = { (t: String) in FieldParser.trimmingMarksAroundChinese(t, keeping: kept).text }
-        let markNotes = FieldParser.strayMarkNotes(lines, removed: removedMarks)
+        var markNotes = FieldParser.strayMarkNotes(lines, removed: removedMarks)
+        let asRead = joinLines(raw.map(\.text))
+        if FieldParser.compact(asRead) != FieldParser.compact(lines) {
+            markNotes.append("read as '\(FieldParser.normalize(asRead))'; the printed bars (taller than any letter) say which characters are separators: '\(FieldParser.normalize(lines))'")
+        }
         attachOpinion(&combined, rects: present, settings: .chineseLine)
-        // Declaration elements separate values with '|', which the model confuses with the digit 1:
-        // a 1 or l touching a separator cannot be told from a separator — except in the two leading
-        // elements (brand type, export preference), which are one digit each.
         if key == "specification" {
+            if let problem = Self.specificationProblem(FieldParser.compact(text)) {
+                scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': \(problem)"), box: combined.box, text: text))
+                return
+            }
             // Inside an element a name and its value are joined by a colon, which OCR also reads as ';'.
             let canonical = { (t: String) in
                 let text = FieldParser.compact(trimmed(t)).replacingOccurrences(of: ";", with: ":")
                 return Self.leadingElements(text)?.text ?? text
             }
-            let leading = Self.leadingElements(FieldParser.compact(text))
-            if let leading, let problem = Self.leadingElementProblem(leading.text) {
-                scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': \(problem)"), box: combined.box, text: text))
-                return
+            let value = { (t: String) in
+                (Self.leadingElements(FieldParser.normalize(t)) ?? Self.leadingElements(FieldParser.compact(t)))
+                    .map { String($0.text) }?.replacingOccurrences(of: ";", with: ":") ?? FieldParser.normalize(t)
             }
-            if let leading, !leading.rest.contains(/[1lI]\||\|[1lI]/) {
+            // Declaration elements separate values with '|', which the model confuses with the digit 1: unless
+            // the ink settled them, a 1 or l touching a separator cannot be told from a separator — except in
+            // the two leading elements (brand type, export preference), which are one digit each.
+            let unsettled = { (t: String) in Self.leadingElements(FieldParser.compact(t))?.rest.contains(/[1lI]\||\|[1lI]/) ?? true }
+            if let leading = Self.leadingElements(FieldParser.compact(text)), separatorsLocated || !unsettled(text) {
                 var notes = markNotes
                 if !FieldParser.compact(text).hasPrefix(leading.text.prefix(4)) {
                     notes.append("read as '\(FieldParser.compact(text).prefix(4))'; the first two declaration elements are one digit each, so they are '\(leading.text.prefix(4))'")
                 }
-                let value = (Self.leadingElements(FieldParser.normalize(text))?.text ?? leading.text).replacingOccurrences(of: ";", with: ":")
-                record(key, .string(value), read: combined, text: text, notes: notes, canonical: canonical, into: &scratch)
+                // With separators settled by the ink, the second network's reading can be taken when a third
+                // reading sides with it; it must pass the same checks.
+                let reparse = { (other: String) -> FieldValue? in
+                    let t = trimmed(other)
+                    guard Self.specificationProblem(FieldParser.compact(t)) == nil, !unsettled(t) else { return nil }
+                    return .string(value(t))
+                }
+                record(key, .string(value(text)), read: combined, text: text, notes: notes, canonical: canonical,
+                       reparse: separatorsLocated ? reparse : nil, into: &scratch)
                 return
             }
         }
-        if key == "specification", FieldParser.compact(text).contains(/[1lI]\||\|[1lI]|^[0-9][1lI]/) {
+        if key == "specification", !separatorsLocated, FieldParser.compact(text).contains(/[1lI]\||\|[1lI]|^[0-9][1lI]/) {
             scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': a separator '|' and the digit 1 cannot be told apart here"),
                                     box: combined.box, text: text))
             return
@@ -346,6 +366,17 @@ extension PageReader {
             scratch.values[key] = .string(fixed)
             scratch.evidence[key]?.notes.append("read as '\(value.prefix(5))'; the first two declaration elements are digits, so a letter o there is 0: '\(fixed.prefix(5))'")
         }
+    }
+
+    /// Why a specification read (compact) cannot be taken, or nil: a leading element that is no code, or a
+    /// small letter among capitals that looks like its capital (the models read AuTO for AUTO; which of the
+    /// two is printed cannot be told from the shape).
+    static func specificationProblem(_ text: String) -> String? {
+        if let leading = leadingElements(text), let problem = leadingElementProblem(leading.text) { return problem }
+        if let mixed = text.firstMatch(of: /[A-Z]([cosuvwxz])[A-Z]/) {
+            return "the small '\(mixed.output.1)' in '\(mixed.output.0)' looks like its capital; which one is printed cannot be told"
+        }
+        return nil
     }
 
     /// `010|…`, `o|0|…` → `0|0|…`: the two leading declaration elements are one digit each, so the

@@ -460,7 +460,7 @@ final class PageReader {
     /// Attaches a second reading of `rects` to `read`, and what a third reading would need: the first
     /// model on the crop enlarged (other pixels, so other mistakes than its first reading).
     func attachOpinion(_ read: inout ReadText, rects: [PixelBox], settings: ReadSettings) {
-        let others = rects.map { recognizer.read($0, secondSettings(settings)) }
+        let others = rects.map { readSettlingSeparators($0, secondSettings(settings), if: read.separatorsByInk) }
         read.alternative = joinLines(others.map(\.text))
         read.alternativeMinConfidence = others.flatMap(\.words).map(\.confidence).min()
         read.alternativeWords = others.flatMap(\.words)
@@ -475,11 +475,22 @@ final class PageReader {
         return third
     }
 
+    /// Reads `rect` (or takes `reading`, made there); with `settle`, its separators are settled by the ink
+    /// where they can be (`SeparatorBars`), and `separatorsByInk` says whether they were.
+    func readSettlingSeparators(_ rect: PixelBox, _ settings: ReadSettings, reading: ReadText? = nil, if settle: Bool) -> ReadText {
+        var read = reading ?? recognizer.read(rect, settings)
+        if settle, let words = SeparatorBars.resolve(read.words, ink: recognizer.inkComponents(in: rect)) {
+            read.words = words
+            read.separatorsByInk = true
+        }
+        return read
+    }
+
     /// A third reading when the first two disagree; the value stands only if the third agrees with
     /// it confidently.
     func tieBreak(_ read: ReadText, minimumConfidence: Double = 0.85) -> String? {
         guard let settings = read.tieBreakSettings, !read.tieBreakRects.isEmpty else { return nil }
-        let reads = read.tieBreakRects.map { recognizer.read($0, settings) }
+        let reads = read.tieBreakRects.map { readSettlingSeparators($0, settings, if: read.separatorsByInk) }
         let words = reads.flatMap(\.words)
         guard !words.isEmpty, (words.map(\.confidence).min() ?? 0) >= minimumConfidence else { return nil }
         return joinLines(reads.map(\.text))

@@ -1,4 +1,5 @@
 import CLeptonica
+import SecondLineModel
 import SecondLineOCR
 import Foundation
 
@@ -122,6 +123,18 @@ final class Raster {
     func backgroundNormalized() -> Raster? {
         guard depth == 8 else { return nil }
         return wrap(pixBackgroundNormSimple(pix, nil, nil))
+    }
+
+    /// The bounding boxes of the 8-connected components of a bilevel image, in its pixels.
+    func componentBoxes() -> [PixelBox] {
+        guard depth == 1, let found = pixConnCompBB(pix, 8) else { return [] }
+        var boxes: UnsafeMutablePointer<BOXA>? = found
+        defer { boxaDestroy(&boxes) }
+        return (0..<boxaGetCount(found)).compactMap { i in
+            var x: Int32 = 0, y: Int32 = 0, w: Int32 = 0, h: Int32 = 0
+            guard boxaGetBoxGeometry(found, i, &x, &y, &w, &h) == 0 else { return nil }
+            return PixelBox(x: Int(x), y: Int(y), width: Int(w), height: Int(h))
+        }
     }
 
     /// Black pixel count per row of a bilevel image.

@@ -160,8 +160,16 @@ public final class OCREngine {
                                          confidence: confidence(RIL_TEXTLINE), words: [])
             }
             let wordText = text(RIL_WORD).trimmingCharacters(in: .whitespacesAndNewlines)
+            let wordConfidence = confidence(RIL_WORD)
+            // The word's symbols: the iterator walks them and stays on the word's last one, from which
+            // Next(RIL_WORD) goes on to the next word.
+            var symbols: [RecognizedSymbol] = []
+            repeat {
+                if let symbolBox = box(RIL_SYMBOL) { symbols.append(RecognizedSymbol(text: text(RIL_SYMBOL), box: symbolBox)) }
+            } while TessPageIteratorIsAtFinalElement(pageIterator, RIL_WORD, RIL_SYMBOL) == 0
+                && TessResultIteratorNext(iterator, RIL_SYMBOL) != 0
             if !wordText.isEmpty {
-                current?.words.append(RecognizedWord(text: wordText, box: wordBox, confidence: confidence(RIL_WORD)))
+                current?.words.append(RecognizedWord(text: wordText, box: wordBox, confidence: wordConfidence, symbols: symbols))
             }
         } while TessResultIteratorNext(iterator, RIL_WORD) != 0
         if let finished = current { lines.append(finished) }

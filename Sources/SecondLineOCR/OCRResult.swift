@@ -1,3 +1,15 @@
+/// One character (or ligature) of a word, where the model placed it.
+public struct RecognizedSymbol: Sendable, Hashable {
+    public var text: String
+    /// In page pixels (of the image given to the engine), origin top-left.
+    public var box: PixelRect
+
+    public init(text: String, box: PixelRect) {
+        self.text = text
+        self.box = box
+    }
+}
+
 /// One recognized word.
 public struct RecognizedWord: Sendable, Hashable, Codable {
     public var text: String
@@ -5,11 +17,22 @@ public struct RecognizedWord: Sendable, Hashable, Codable {
     public var box: PixelRect
     /// 0...1 (Tesseract's 0...100 divided by 100).
     public var confidence: Double
+    /// The word's characters with their boxes (not part of the JSON: the text says what was read).
+    public var symbols: [RecognizedSymbol]
 
-    public init(text: String, box: PixelRect, confidence: Double) {
+    public init(text: String, box: PixelRect, confidence: Double, symbols: [RecognizedSymbol] = []) {
         self.text = text
         self.box = box
         self.confidence = confidence
+        self.symbols = symbols
+    }
+
+    private enum CodingKeys: String, CodingKey { case text, box, confidence }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(text: try container.decode(String.self, forKey: .text), box: try container.decode(PixelRect.self, forKey: .box),
+                  confidence: try container.decode(Double.self, forKey: .confidence))
     }
 }
 

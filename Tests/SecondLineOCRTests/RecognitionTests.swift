@@ -32,6 +32,25 @@ struct RecognitionTests {
         #expect(matched >= truth.count - 1)
     }
 
+    @Test("each word carries its characters, with boxes inside the word's box")
+    func symbolsOfWords() throws {
+        let engine = try makeEngine()
+        let page = try normalizedFixture("page-eng.png", engine: engine)
+        let result = try engine.recognize(image: page.image)
+        #expect(!result.words.isEmpty)
+        for word in result.words {
+            #expect(word.symbols.map(\.text).joined() == word.text)
+            for symbol in word.symbols {
+                #expect(symbol.box.x >= word.box.x - 1 && symbol.box.x + symbol.box.width <= word.box.x + word.box.width + 1,
+                        "\(symbol.text) \(symbol.box) outside \(word.text) \(word.box)")
+            }
+        }
+        // The characters are not part of the JSON, which says what was read.
+        let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        #expect(!json.contains("symbols"))
+        #expect(try JSONDecoder().decode(OCRResult.self, from: Data(json.utf8)).text == result.text)
+    }
+
     @Test("a rectangle on an already-set page: boxes in page coordinates, whitelist applied then reset")
     func rectangleRecognition() throws {
         let engine = try makeEngine()

@@ -1,0 +1,96 @@
+import SecondLineModel
+
+/// Declaration elements are separated by a bar '|', which OCR confuses with 1, l and I and at times reads
+/// twice (`ACMEI|` and `0|10|` for `ACME|` and `0|0|`). Text alone cannot tell `X1001|` from a doubled
+/// bar; the ink can. A printed bar is one thin stroke much taller than any digit or capital, and each
+/// character the model reads has a box: a bar-like character whose box holds a bar is the separator, one
+/// that holds a glyph of letter height is that letter or digit, and one whose box holds no ink of its own
+/// beside a separator was read where there is nothing.
+enum SeparatorBars {
+    /// Characters the models read for a printed bar.
+    static let barLike: Set<Character> = ["|", "1", "l", "I", "i", "!", "j", "[", "]"]
+    /// Digits and capitals of cap height whose ink is one component: the measure of a letter's height.
+    private static let reference: Set<Character> = Set("023456789ABCDEFGHKLMNPRSTUVWXYZ")
+
+    /// `words` with every bar-like character settled by the ink: bars become '|', doubled or inkless
+    /// readings beside a bar are dropped. Nil when any bar-like character cannot be settled (its box holds
+    /// something else, the line has no digit or capital to measure by, or a bar was read as nothing).
+    /// Words left empty are dropped. `ink`: the boxes of the ink components of the read rectangle.
+    static func resolve(_ words: [ReadWord], ink: [PixelBox]) -> [ReadWord]? {
+        struct Symbol { var word: Int; var text: String; var box: PixelBox; var character: Character? { text.count == 1 ? text.first : nil } }
+        var symbols: [Symbol] = []
+        for (index, word) in words.enumerated() {
+            guard !word.symbols.isEmpty, word.symbols.map(\.text).joined() == word.text else { return nil }
+            symbols += word.symbols.map { Symbol(word: index, text: $0.text, box: $0.box) }
+        }
+        let isBarLike = { (s: Symbol) in s.character.map { barLike.contains($0) } ?? false }
+        guard symbols.contains(where: isBarLike) else { return words }
+
+        // Each ink component belongs to the character whose box matches its extent best, on its line: the
+        // model's boxes can be far too wide (a Chinese character's box reaching over the next digits).
+        func overlap(_ a: PixelBox, _ b: PixelBox) -> Double {
+            let shared = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
+            return shared <= 0 ? 0 : Double(shared) / Double(max(a.x + a.width, b.x + b.width) - min(a.x, b.x))
+        }
+        func sameLine(_ a: PixelBox, _ b: PixelBox) -> Bool { min(a.y + a.height, b.y + b.height) > max(a.y, b.y) }
+        var owned = Array(repeating: [PixelBox](), count: symbols.count)
+        var unowned: [PixelBox] = []
+        for component in ink {
+            let best = symbols.indices.filter { sameLine(symbols[$0].box, component) }.max { overlap(symbols[$0].box, component) < overlap(symbols[$1].box, component) }
+            if let best, overlap(symbols[best].box, component) > 0 { owned[best].append(component) } else { unowned.append(component) }
+        }
+        let heights = symbols.indices.compactMap { i -> Int? in
+            guard let c = symbols[i].character, reference.contains(c), owned[i].count == 1 else { return nil }
+            return owned[i][0].height
+        }.sorted()
+        guard heights.count >= 2 else { return nil }
+        let letterHeight = Double(heights[heights.count / 2])
+        func isBar(_ c: PixelBox) -> Bool { Double(c.height) >= 1.25 * letterHeight && c.width * 4 <= c.height }
+        func isLetter(_ c: PixelBox) -> Bool { Double(c.height) >= 0.6 * letterHeight && Double(c.height) <= 1.15 * letterHeight }
+        // A bar that no character's box reaches was not read at all.
+        guard !unowned.contains(where: isBar) else { return nil }
+
+        // A bar in the box of a letter or digit was read as that character (a Chinese character's box may
+        // hold a stroke as tall).
+        for i in symbols.indices where !isBarLike(symbols[i]) && owned[i].contains(where: isBar) {
+            guard let c = symbols[i].character, c.isHan else { return nil }
+        }
+        var keep = Array(repeating: true, count: symbols.count)
+        var replacement: [Int: Character] = [:]
+        var isSeparator = Array(repeating: false, count: symbols.count)
+        // The model's box of a '|' may reach over pieces of the next Chinese character; a 1, l or I that
+        // holds a bar holds nothing of letter height besides.
+        for i in symbols.indices where isBarLike(symbols[i]) && owned[i].filter(isBar).count == 1
+            && (symbols[i].text == "|" || !owned[i].contains(where: isLetter)) {
+            isSeparator[i] = true
+            replacement[i] = "|"
+        }
+        for i in symbols.indices where isBarLike(symbols[i]) && !isSeparator[i] {
+            let character = symbols[i].character!
+            let neighbours = [i - 1, i + 1].filter { symbols.indices.contains($0) && isSeparator[$0] }
+            if owned[i].isEmpty {
+                // Read where there is no ink of its own: beside a separator, the bar read twice.
+                let box = symbols[i].box
+                let middle = box.x + box.width / 2
+                let inkAtMiddle = ink.filter { sameLine($0, box) && $0.x <= middle && middle < $0.x + $0.width }
+                let onNeighbourBar = inkAtMiddle.allSatisfy { c in neighbours.contains { owned[$0].contains(c) } }
+                guard !neighbours.isEmpty, onNeighbourBar else { return nil }
+                keep[i] = false
+            } else if "1lI".contains(character), owned[i].count == 1, isLetter(owned[i][0]) {
+                continue
+            } else if "ij".contains(character), owned[i].count == 2, owned[i].contains(where: isLetter) {
+                continue
+            } else {
+                return nil
+            }
+        }
+        return words.indices.compactMap { w in
+            let indices = symbols.indices.filter { symbols[$0].word == w && keep[$0] }
+            guard !indices.isEmpty else { return nil }
+            var word = words[w]
+            word.symbols = indices.map { ReadSymbol(text: replacement[$0].map(String.init) ?? symbols[$0].text, box: symbols[$0].box) }
+            word.text = word.symbols.map(\.text).joined()
+            return word
+        }
+    }
+}
