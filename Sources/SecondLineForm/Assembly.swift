@@ -164,6 +164,7 @@ extension FormReader {
             }
         }
 
+        settleFromSameCodeItems(&items, gaps: &gaps, evidence: &evidence)
         crossCheckItemTexts(&items, gaps: &gaps, evidence: &evidence)
         if options.readItems, let problem = itemListProblem(ordered, places: placed.compactMap(\.place), items: items, positions: itemPositions, rejected: !rejections.isEmpty) {
             gaps.append(Gap(field: "items", reason: .unreadable, page: nil, box: nil, text: nil, message: "items: \(problem); check the item list against the paper"))
@@ -182,6 +183,33 @@ extension FormReader {
     }
 
     /// Items with the same HS code are usually the same goods with the same name and declaration elements.
+    /// Where two readings of an item's name disagree and one of them is what two networks agreed on for
+    /// every other item with that code, the three agreements settle it. Every other item's value must be
+    /// the same and agreed (confidence ≥ 0.95); a reading that is only close to it settles nothing.
+    func settleFromSameCodeItems(_ items: inout [DeclarationItem], gaps: inout [Gap], evidence: inout [String: FieldEvidence]) {
+        for key in ["name", "specification"] {
+            func value(_ i: Int) -> String? { key == "name" ? items[i].name : items[i].specification }
+            let compact = { (t: String) in t.filter { !$0.isWhitespace } }
+            for i in items.indices {
+                let path = FieldPath.item(i, key)
+                guard let code = items[i].hsCode, let g = gaps.firstIndex(where: { $0.field == path }), !gaps[g].readings.isEmpty,
+                      let page = gaps[g].page else { continue }
+                let same = items.indices.filter { $0 != i && items[$0].hsCode == code }
+                let agreed = same.compactMap { j -> (Int, String)? in
+                    guard let v = value(j), (evidence[FieldPath.item(j, key)]?.confidence ?? 0) >= 0.95 else { return nil }
+                    return (j, v)
+                }
+                guard let (j, settled) = agreed.first, agreed.count == same.count,
+                      Set(agreed.map { compact($0.1) }).count == 1,
+                      gaps[g].readings.contains(where: { compact($0) == compact(settled) }) else { continue }
+                let gap = gaps.remove(at: g)
+                if key == "name" { items[i].name = settled } else { items[i].specification = settled }
+                evidence[path] = FieldEvidence(text: gap.text ?? settled, confidence: 0.9, page: page, box: gap.box,
+                                               notes: ["readings disagree (\(gap.readings.map { "'\($0)'" }.joined(separator: " / "))); item \(j + 1)\(same.count > 1 ? " and \(same.count - 1) more" : "") with the same HS code \(code) read '\(settled)' in two agreeing readings, as one reading here does"])
+            }
+        }
+    }
+
     /// A name read on one item only, which another reading of a same-code item's name (a value, or the text of
     /// a gap) renders one or two characters differently, may be misread: it becomes a gap, never a repair.
     func crossCheckItemTexts(_ items: inout [DeclarationItem], gaps: inout [Gap], evidence: inout [String: FieldEvidence]) {

@@ -230,7 +230,9 @@ extension PageReader {
             // common one): such an agreement needs the third reading as well.
             let unsure = max(read.minConfidence, read.alternativeMinConfidence ?? 1) < policy.minimumAgreeing
             func disagree() {
-                page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
+                var disagreement = gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text)
+                disagreement.readings = [value, reparse?(other)].compactMap { if case .string(let s)? = $0 { s } else { nil } }
+                page.gaps.append(disagreement)
             }
             if agree(read.text, other) {
                 if let check = confirmDoubtfulAgreement(read, value: value), !check.confirmed {

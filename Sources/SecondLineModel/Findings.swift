@@ -61,6 +61,9 @@ public struct Gap: Sendable, Hashable {
     public var box: PixelBox?
     public var text: String?
     public var message: String
+    /// The values two disagreeing readings gave, for checks across items (not part of the JSON: the
+    /// message quotes them).
+    public var readings: [String] = []
 
     public init(field: String, reason: GapReason, page: Int? = nil, box: PixelBox? = nil, text: String? = nil, message: String) {
         self.field = field

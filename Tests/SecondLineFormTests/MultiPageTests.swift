@@ -302,6 +302,49 @@ struct AssemblyTests {
         #expect(!result.gaps.contains { $0.field == "items" })
     }
 
+    /// Page 1 with items 1…4 of one HS code, each named `names[i]` (agreed) or, where nil, a gap whose
+    /// readings disagree as `readings` say.
+    static func sameCodeItems(_ names: [String?], readings: [String], agreed: Double = 0.98) -> [PageReading] {
+        var page = Self.page(1, of: 1, items: 1...names.count)
+        for (i, name) in names.enumerated() {
+            page.items[i].values["hsCode"] = .string("7604291000")
+            if let name {
+                page.items[i].values["name"] = .string(name)
+                page.items[i].evidence["name"] = FieldEvidence(text: name, confidence: agreed, page: 1)
+            } else {
+                var gap = Gap(field: "name", reason: .unreadable, page: 1, text: readings.first, message: "page 1, items[?].name: readings disagree")
+                gap.readings = readings
+                page.items[i].gaps.append(gap)
+            }
+        }
+        return [page]
+    }
+
+    @Test("readings that disagree are settled by the name every other item of the same HS code agreed on")
+    func settledBySameCodeItems() throws {
+        let result = reader.assemble(Self.sameCodeItems(["铝合金型材", nil, "铝 合金 型材"], readings: ["钻合金型材", "铝合金型材"]), rejections: [])
+        #expect(result.declaration?.items[1].name == "铝合金型材")
+        #expect(!result.gaps.contains { $0.field == "items[1].name" })
+        let evidence = try #require(result.fields["items[1].name"])
+        #expect(evidence.confidence == 0.9)
+        #expect(evidence.notes.joined().contains("same HS code 7604291000"))
+    }
+
+    @Test("a disagreement stays a gap when the other items are not all agreed on one name, or no reading is that name")
+    func notSettledBySameCodeItems() {
+        let cases: [(names: [String?], readings: [String], agreed: Double)] = [
+            (["铝合金型材", nil, "铝合金板材"], ["钻合金型材", "铝合金型材"], 0.98),   // two names among the others
+            (["铝合金型材", nil], ["钻合金型材", "铝合金型林"], 0.98),                // neither reading is the name
+            (["铝合金型材", nil], ["钻合金型材", "铝合金型材"], 0.93),                // the other item's name not agreed
+            (["铝合金型材", nil], [], 0.98),                                       // a gap of another kind
+        ]
+        for c in cases {
+            let result = reader.assemble(Self.sameCodeItems(c.names, readings: c.readings, agreed: c.agreed), rejections: [])
+            #expect(result.declaration?.items[1].name == nil)
+            #expect(result.gaps.contains { $0.field == "items[1].name" })
+        }
+    }
+
     @Test("a missing middle page is named; the items of the other pages are listed and the list is flagged")
     func missing() {
         let pages = [Self.page(1, of: 3, items: 1...6, header: ["contractNumber": "C-1"]), Self.page(3, of: 3, items: 13...14, header: ["contractNumber": "C-1"])]
