@@ -153,11 +153,16 @@ final class CellRecognizer {
         return ReadText(words: words, box: rect)
     }
 
+    /// `rect` of the clean bilevel page (specks dropped), or of the grey page binarized.
+    func cleanCrop(_ rect: PixelBox) -> Raster? {
+        guard let source = cleanPage ?? page?.binarized() else { return nil }
+        return source.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
+    }
+
     /// The boxes of the connected ink components inside `rect` of the clean bilevel page, in page
     /// pixels; specks of a few pixels are left out.
     func inkComponents(in rect: PixelBox) -> [PixelBox] {
-        guard let source = cleanPage ?? page?.binarized(),
-              let crop = source.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) else { return [] }
+        guard let crop = cleanCrop(rect) else { return [] }
         let minimumSide = max(2, dpi / 150)
         return crop.componentBoxes().compactMap { box in
             guard box.width >= minimumSide || box.height >= minimumSide else { return nil }

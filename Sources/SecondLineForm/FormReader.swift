@@ -59,6 +59,7 @@ public final class FormReader {
         var rejections: [String] = []
         // Header values two readings agreed on: a later page's first reading that says the same needs no second.
         var agreed: [String: PageReader.EarlierValue] = [:]
+        var earlierCells: [String: EarlierCell] = [:]
         for url in files {
             let path = url.path
             let data: Data
@@ -74,7 +75,8 @@ public final class FormReader {
                     throw FormReadError.file(path: path, reason: "page \(index + 1) could not be decoded (\(error))")
                 }
                 let pageNumber = sources.count + 1
-                let (source, outcome) = readPage(loaded, file: path, index: index, resultPage: pageNumber, agreedEarlier: agreed)
+                let (source, outcome) = readPage(loaded, file: path, index: index, resultPage: pageNumber, agreedEarlier: agreed,
+                                              earlierCells: &earlierCells)
                 sources.append(source)
                 switch outcome {
                 case .success(let reading):
@@ -102,7 +104,7 @@ public final class FormReader {
 
     /// Normalizes, registers and reads one page.
     func readPage(_ loaded: LoadedPage, file: String, index: Int, resultPage: Int,
-                  agreedEarlier: [String: PageReader.EarlierValue] = [:]) -> (SourcePage, PageOutcome) {
+                  agreedEarlier: [String: PageReader.EarlierValue] = [:], earlierCells: inout [String: EarlierCell]) -> (SourcePage, PageOutcome) {
         var source = SourcePage(file: file, index: index, pageNumber: nil, rotation: 0, skewDegrees: 0, dpi: loaded.dpi)
         let normalized: NormalizedPage
         do { normalized = try Self.normalizer.normalize(loaded, using: nil) } catch {
@@ -157,7 +159,9 @@ public final class FormReader {
         if turns != 0 { source.rotation = (source.rotation + turns * 90) % 360 }
         var reading = PageReading(formType: formType)
         reader.agreedOnEarlierPages = agreedEarlier
+        reader.earlierCells = earlierCells
         reader.readHeader(formType: formType, into: &reading)
+        earlierCells = reader.earlierCells
         if options.readItems { reader.readItems(formType: formType, into: &reading) }
         source.pageNumber = reading.pageNumber
         return (source, .success(reading))

@@ -18,10 +18,11 @@ extension PageReader {
                 let spec = cell.spec(for: formType)
                 guard let field = spec.field, spec.kind != .empty else { continue }
                 let inner = interior(left: edges[cellIndex], right: edges[cellIndex + 1], top: top, bottom: bottom)
-                readCell(field: field, spec: spec, inner: inner, into: &page)
+                readCellOnce(field: field, spec: spec, inner: inner, into: &page)
             }
         }
-        readConfirmations(into: &page)
+        let confirmations = interior(left: grid.gridLeft, right: grid.gridRight, top: grid.y(layout.confirmationsTopMm), bottom: grid.y(layout.declarantTopMm))
+        readOnce(key: "confirmations", area: confirmations, into: &page) { readConfirmations(into: &$0) }
         readDeclarant(into: &page)
     }
 
@@ -445,12 +446,8 @@ extension PageReader {
                 : self.settings(for: .text, field: item.field)
             // An identifier has 18 characters: a tail read with fewer was cut. `页码/页数` has no such length
             // (`2/16` of `12/16`), so its label line is read to find where the value starts.
-            let shape = item.field == "page" ? nil : /[0-9A-Z]{18}/
-            guard let (read, text) = readAfterLabel(rect, settings, label: item.label, valueShape: shape), !read.words.isEmpty else {
-                if item.field != "page" { page.gaps.append(gap(item.field, FieldProblem(.blank, "nothing is printed after the label"), box: rect, text: nil)) }
-                continue
-            }
             if item.field == "page" {
+                guard let (read, text) = readAfterLabel(rect, settings, label: item.label), !read.words.isEmpty else { continue }
                 let parts = FieldParser.compact(text).split(separator: "/")
                 if parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), k >= 1, n >= k,
                    read.alternative.map({ Self.agree(text, $0) }) ?? policy.trusted(read) {
@@ -459,9 +456,15 @@ extension PageReader {
                 }
                 continue
             }
-            switch FieldParser.text(text, field: item.field) {
-            case .success(let value): record(item.field, .string(value), read: read, text: text, reparse: { try? FieldParser.text($0, field: item.field).map(FieldValue.string).get() }, into: &page)
-            case .failure(let problem): page.gaps.append(gap(item.field, problem, box: union(read.words.map(\.box)) ?? rect, text: text))
+            readOnce(key: "top." + item.field, area: rect, into: &page) { page in
+                guard let (read, text) = readAfterLabel(rect, settings, label: item.label, valueShape: /[0-9A-Z]{18}/), !read.words.isEmpty else {
+                    page.gaps.append(gap(item.field, FieldProblem(.blank, "nothing is printed after the label"), box: rect, text: nil))
+                    return
+                }
+                switch FieldParser.text(text, field: item.field) {
+                case .success(let value): record(item.field, .string(value), read: read, text: text, reparse: { try? FieldParser.text($0, field: item.field).map(FieldValue.string).get() }, into: &page)
+                case .failure(let problem): page.gaps.append(gap(item.field, problem, box: union(read.words.map(\.box)) ?? rect, text: text))
+                }
             }
         }
     }
@@ -469,8 +472,7 @@ extension PageReader {
     // MARK: confirmations
 
     func readConfirmations(into page: inout PageReading) {
-        let top = grid.y(layout.confirmationsTopMm), bottom = grid.y(layout.declarantTopMm)
-        let inner = interior(left: grid.gridLeft, right: grid.gridRight, top: top, bottom: bottom)
+        let inner = interior(left: grid.gridLeft, right: grid.gridRight, top: grid.y(layout.confirmationsTopMm), bottom: grid.y(layout.declarantTopMm))
         let bands = textBands(in: inner)
         let rect = bands.isEmpty ? inner : lineRect((bands.first!.top, bands.last!.bottom), in: inner)
         let items = layout.confirmations.sorted { $0.xMm < $1.xMm }
@@ -592,7 +594,7 @@ extension PageReader {
                 var x1 = i + 1 < sorted.count ? grid.x(sorted[i + 1].xMm) - 1.5 * mm : Double(inner.x + inner.width)
                 if f.field == "declaringUnit" { x1 = min(x1, grid.x(layout.gridLeftMm + layout.declarantLeftWidthMm - 32)) }
                 let rect = box(x0: x0, y0: Double(lineBox.y), x1: x1, y1: Double(lineBox.y + lineBox.height))
-                readDeclarantField(f, rect: rect, into: &page)
+                readOnce(key: "declarant." + f.field, area: rect, into: &page) { readDeclarantField(f, rect: rect, into: &$0) }
             }
         }
     }

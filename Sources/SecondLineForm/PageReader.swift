@@ -66,6 +66,8 @@ final class PageReader {
     let pageNumber: Int  // 1-based index in the result's page list
     /// Header values two readings agreed on, on pages of the same declaration read before this one.
     var agreedOnEarlierPages: [String: EarlierValue] = [:]
+    /// Header cells read on earlier pages of the same declaration, by field (`readCellOnce`).
+    var earlierCells: [String: EarlierCell] = [:]
 
     /// The confidence of a value two independent readings agree on.
     static let agreedConfidence = 0.98

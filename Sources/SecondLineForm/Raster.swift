@@ -137,6 +137,35 @@ final class Raster {
         }
     }
 
+    /// A bilevel image cut to the bounding box of its ink, with that box's origin; nil when it has none.
+    func clippedToInk() -> (raster: Raster, x: Int, y: Int)? {
+        guard depth == 1 else { return nil }
+        var out: UnsafeMutablePointer<PIX>? = nil
+        var box: UnsafeMutablePointer<BOX>? = nil
+        defer { boxDestroy(&box) }
+        guard pixClipToForeground(pix, &out, &box) == 0, let out, let box else { return nil }
+        var x: Int32 = 0, y: Int32 = 0, w: Int32 = 0, h: Int32 = 0
+        boxGetGeometry(box, &x, &y, &w, &h)
+        return (Raster(owning: out), Int(x), Int(y))
+    }
+
+    /// How much ink of two bilevel images of the same size neither explains: the pixels of each more than
+    /// a pixel away from any ink of the other, left after an opening that removes slivers one pixel thick
+    /// (the edges of the same print thresholded a little differently). A stroke one has and the other not
+    /// remains.
+    func unexplainedInk(_ other: Raster) -> Int {
+        guard depth == 1, other.depth == 1, width == other.width, height == other.height else { return Int.max }
+        var total = 0
+        for (a, b) in [(self, other), (other, self)] {
+            guard let grown = b.wrap(pixDilateBrick(nil, b.pix, 3, 3)), let left = a.wrap(pixSubtract(nil, a.pix, grown.pix)),
+                  let solid = left.wrap(pixOpenBrick(nil, left.pix, 2, 2)) else { return Int.max }
+            var count: Int32 = 0
+            guard pixCountPixels(solid.pix, &count, nil) == 0 else { return Int.max }
+            total += Int(count)
+        }
+        return total
+    }
+
     /// Black pixel count per row of a bilevel image.
     func rowCounts() -> [Int] { numbers(pixCountPixelsByRow(pix, nil)) }
     /// Black pixel count per column of a bilevel image.
