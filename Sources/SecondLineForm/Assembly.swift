@@ -80,6 +80,8 @@ extension FormReader {
                 findings.append(Finding(rule: "XF-PAGES", severity: .error, fields: [path], message: "\(path) is printed differently on different pages: \(shown)"))
                 continue
             }
+            // A value taken from another page's identical print is no independent reading of it.
+            let readHere = read.filter { $0.0.evidence[path]?.copiedFrom == nil }.count
             if let (page, value) = read.first {
                 // A blank on one page while another prints a value is a disagreement, not a recovery;
                 // so is a page where the field's own halves disagree (code vs name). Only when the value was
@@ -87,10 +89,10 @@ extension FormReader {
                 // for missed ink (a page read badly), reported as a warning that names the field.
                 let blanks = pageGaps.filter { $0.reason == .blank }
                 var blankWarning: Finding? = nil
-                if read.count >= 2, blanks.count == 1, !pageGaps.contains(where: { $0.reason == .inconsistent }) {
+                if readHere >= 2, blanks.count == 1, !pageGaps.contains(where: { $0.reason == .inconsistent }) {
                     let other = ordered.first { $0.gaps.contains(blanks[0]) }
                     blankWarning = Finding(rule: "XF-PAGES", severity: .warning, fields: [path],
-                                           message: "\(path) reads alike on \(read.count) pages but shows nothing on \(other.map(pageName) ?? "one page"); check that page")
+                                           message: "\(path) reads alike on \(readHere) pages but shows nothing on \(other.map(pageName) ?? "one page"); check that page")
                 } else if let blank = pageGaps.first(where: { $0.reason == .blank || $0.reason == .inconsistent }) {
                     let other = ordered.first { $0.gaps.contains(blank) }
                     let what = blank.reason == .blank ? "blank" : "inconsistent (\(blank.message))"
@@ -112,11 +114,12 @@ extension FormReader {
                 }
                 values[path] = value
                 var ev = page.evidence[path]!
-                if read.count > 1 {
-                    ev.notes.append("read alike on \(read.count) pages")
+                if readHere > 1 {
+                    ev.notes.append("read alike on \(readHere) pages")
                     // Independent scans of the same value agree: the chance that all are wrong the same way shrinks.
-                    ev.confidence = min(0.999, 1 - (1 - ev.confidence) * pow(0.5, Double(read.count - 1)))
+                    ev.confidence = min(0.999, 1 - (1 - ev.confidence) * pow(0.5, Double(readHere - 1)))
                 }
+                if read.count > readHere { ev.notes.append("the same print on \(read.count - readHere) other page(s), not read again") }
                 if let blankWarning {
                     findings.append(blankWarning)
                     ev.notes.append("blank on one other page (taken for ink the reading missed)")
@@ -184,10 +187,12 @@ extension FormReader {
 
     /// Items with the same HS code are usually the same goods with the same name and declaration elements.
     /// Where two readings of an item's name disagree and one of them is what two networks agreed on for
-    /// every other item with that code, the three agreements settle it. Every other item's value must be
-    /// the same and agreed (confidence ≥ 0.95); a reading that is only close to it settles nothing.
+    /// every other item with that code, that settles it. Every other item's name must be the same and
+    /// agreed (confidence ≥ 0.95), and at least one of them read on its own print (not copied from
+    /// another's); a reading that is only close to it settles nothing. Declaration elements are not
+    /// settled so: one code covers several models and sizes (型号:X100, X108).
     func settleFromSameCodeItems(_ items: inout [DeclarationItem], gaps: inout [Gap], evidence: inout [String: FieldEvidence]) {
-        for key in ["name", "specification"] {
+        for key in ["name"] {
             func value(_ i: Int) -> String? { key == "name" ? items[i].name : items[i].specification }
             let compact = { (t: String) in t.filter { !$0.isWhitespace } }
             for i in items.indices {
@@ -199,7 +204,8 @@ extension FormReader {
                     guard let v = value(j), (evidence[FieldPath.item(j, key)]?.confidence ?? 0) >= 0.95 else { return nil }
                     return (j, v)
                 }
-                guard let (j, settled) = agreed.first, agreed.count == same.count,
+                let readOnTheirOwn = same.filter { evidence[FieldPath.item($0, key)]?.copiedFrom == nil }
+                guard let (j, settled) = agreed.first, agreed.count == same.count, !readOnTheirOwn.isEmpty,
                       Set(agreed.map { compact($0.1) }).count == 1,
                       gaps[g].readings.contains(where: { compact($0) == compact(settled) }) else { continue }
                 let gap = gaps.remove(at: g)
@@ -296,7 +302,8 @@ extension FormReader {
                                message: "the copies of page \(page) show \(first.count) and \(copy.count) item rows; the first copy's rows are used"))
         }
         for (row, (a, b)) in zip(first, copy).enumerated() {
-            for (key, value) in a.values {
+            // Values the copy took from the same print elsewhere compare nothing.
+            for (key, value) in a.values where b.evidence[key]?.copiedFrom == nil {
                 if let other = b.values[key], Self.comparable(other) != Self.comparable(value) {
                     out.append(Finding(rule: "XF-PAGES", severity: .error, fields: [FieldPath.item(firstIndex + row, key)],
                                        message: "row \(row + 1) of page \(page): \(key) reads '\(a.evidence[key]?.text ?? "")' on one copy and '\(b.evidence[key]?.text ?? "")' on the other"))

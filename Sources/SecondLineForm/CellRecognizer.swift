@@ -31,7 +31,8 @@ struct ReadText: Sendable, Hashable {
     /// Where and how a third reading can be made when the first two disagree.
     var tieBreakRects: [PixelBox] = []
     var tieBreakSettings: ReadSettings? = nil
-    /// The later readings' separators are settled by the ink too (`SeparatorBars`), as this one's were.
+    /// This reading's separators were settled by the ink (`SeparatorBars`); the second and third readings
+    /// made for it are settled so too.
     var separatorsByInk = false
     var text: String { words.map(\.text).joined(separator: " ") }
     /// Mean word confidence in [0, 1]; 0 when nothing was read.
@@ -155,8 +156,8 @@ final class CellRecognizer {
 
     /// `rect` of the clean bilevel page (specks dropped), or of the grey page binarized.
     func cleanCrop(_ rect: PixelBox) -> Raster? {
-        guard let source = cleanPage ?? page?.binarized() else { return nil }
-        return source.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
+        if let cleanPage { return cleanPage.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height) }
+        return page?.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height)?.binarized()
     }
 
     /// The boxes of the connected ink components inside `rect` of the clean bilevel page, in page

@@ -59,7 +59,7 @@ public final class FormReader {
         var rejections: [String] = []
         // Header values two readings agreed on: a later page's first reading that says the same needs no second.
         var agreed: [String: PageReader.EarlierValue] = [:]
-        var earlierCells: [String: EarlierCell] = [:]
+        var earlierCells: [String: [EarlierCell]] = [:]
         for url in files {
             let path = url.path
             let data: Data
@@ -104,7 +104,7 @@ public final class FormReader {
 
     /// Normalizes, registers and reads one page.
     func readPage(_ loaded: LoadedPage, file: String, index: Int, resultPage: Int,
-                  agreedEarlier: [String: PageReader.EarlierValue] = [:], earlierCells: inout [String: EarlierCell]) -> (SourcePage, PageOutcome) {
+                  agreedEarlier: [String: PageReader.EarlierValue] = [:], earlierCells: inout [String: [EarlierCell]]) -> (SourcePage, PageOutcome) {
         var source = SourcePage(file: file, index: index, pageNumber: nil, rotation: 0, skewDegrees: 0, dpi: loaded.dpi)
         let normalized: NormalizedPage
         do { normalized = try Self.normalizer.normalize(loaded, using: nil) } catch {
@@ -161,8 +161,8 @@ public final class FormReader {
         reader.agreedOnEarlierPages = agreedEarlier
         reader.earlierCells = earlierCells
         reader.readHeader(formType: formType, into: &reading)
-        earlierCells = reader.earlierCells
         if options.readItems { reader.readItems(formType: formType, into: &reading) }
+        earlierCells = reader.earlierCells
         source.pageNumber = reading.pageNumber
         return (source, .success(reading))
     }

@@ -22,7 +22,7 @@ extension PageReader {
             }
         }
         let confirmations = interior(left: grid.gridLeft, right: grid.gridRight, top: grid.y(layout.confirmationsTopMm), bottom: grid.y(layout.declarantTopMm))
-        readOnce(key: "confirmations", area: confirmations, into: &page) { readConfirmations(into: &$0) }
+        readUnlessRepeated(key: "confirmations", area: confirmations, into: &page) { readConfirmations(inner: confirmations, into: &$0) }
         readDeclarant(into: &page)
     }
 
@@ -456,7 +456,7 @@ extension PageReader {
                 }
                 continue
             }
-            readOnce(key: "top." + item.field, area: rect, into: &page) { page in
+            readUnlessRepeated(key: "top." + item.field, area: rect, into: &page) { page in
                 guard let (read, text) = readAfterLabel(rect, settings, label: item.label, valueShape: /[0-9A-Z]{18}/), !read.words.isEmpty else {
                     page.gaps.append(gap(item.field, FieldProblem(.blank, "nothing is printed after the label"), box: rect, text: nil))
                     return
@@ -471,8 +471,8 @@ extension PageReader {
 
     // MARK: confirmations
 
-    func readConfirmations(into page: inout PageReading) {
-        let inner = interior(left: grid.gridLeft, right: grid.gridRight, top: grid.y(layout.confirmationsTopMm), bottom: grid.y(layout.declarantTopMm))
+    /// `inner`: the confirmations row's interior.
+    func readConfirmations(inner: PixelBox, into page: inout PageReading) {
         let bands = textBands(in: inner)
         let rect = bands.isEmpty ? inner : lineRect((bands.first!.top, bands.last!.bottom), in: inner)
         let items = layout.confirmations.sorted { $0.xMm < $1.xMm }
@@ -594,7 +594,9 @@ extension PageReader {
                 var x1 = i + 1 < sorted.count ? grid.x(sorted[i + 1].xMm) - 1.5 * mm : Double(inner.x + inner.width)
                 if f.field == "declaringUnit" { x1 = min(x1, grid.x(layout.gridLeftMm + layout.declarantLeftWidthMm - 32)) }
                 let rect = box(x0: x0, y0: Double(lineBox.y), x1: x1, y1: Double(lineBox.y + lineBox.height))
-                readOnce(key: "declarant." + f.field, area: rect, into: &page) { readDeclarantField(f, rect: rect, into: &$0) }
+                // Read on every page: where a value begins on its label's line is judged anew from other
+                // pixels, and a page that judged it wrong (天津 dropped) disagrees with the others.
+                readDeclarantField(f, rect: rect, into: &page)
             }
         }
     }

@@ -197,8 +197,12 @@ enum ItemRepairs {
     }
 
     /// An unreadable item number recovered from its row's position: only when a reading of it says that
-    /// number (with letters confused with digits mapped back) and every other reading is that number or
-    /// part of its digits (a digit dropped, as in `5` for `15`), never another number.
+    /// number (with letters confused with digits mapped back) or holds its digits in a number no item can
+    /// have (`225` for `25`: a mark read beside it), and every other reading does too or is part of its
+    /// digits (a digit dropped, as in `5` for `15`), never another possible item number.
+    /// A declaration lists at most 50 items (XF-ITEM-COUNT).
+    static let maximumItems = 50
+
     static func repairItemNumber(texts: [String], expected: Int) -> String? {
         let numbers = texts.compactMap { text -> Int? in
             let compact = text.filter { !$0.isWhitespace }
@@ -208,7 +212,8 @@ enum ItemRepairs {
             return Int(mapped)
         }
         let digits = String(expected)
-        guard numbers.contains(expected), numbers.allSatisfy({ digits.contains(String($0)) }) else { return nil }
+        let holds = { (n: Int) in n == expected || (n > Self.maximumItems && String(n).contains(digits)) }
+        guard numbers.contains(where: holds), numbers.allSatisfy({ holds($0) || digits.contains(String($0)) }) else { return nil }
         let shown = texts.filter { !$0.isEmpty }.map { "'\(FieldParser.normalize($0))'" }.joined(separator: " / ")
         return "read as \(shown); the row's position on its page (item \(expected)) confirms \(expected)"
     }

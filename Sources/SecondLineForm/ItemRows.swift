@@ -35,7 +35,7 @@ extension PageReader {
                     unsafe.append((Self.itemKeys(column: c), "the lines of this column cannot be told apart or run into its border", inner))
                 }
             }
-            var (item, texts) = readItem(slots: slots)
+            var (item, texts) = readItem(slots: slots, unsafe: Set(unsafe.flatMap(\.keys)))
             numberTexts.append(texts["itemNumber"] ?? [])
             for (keys, problem, box) in unsafe {
                 for key in keys {
@@ -221,7 +221,8 @@ extension PageReader {
 
     /// One item row; also every text read for the numeric fields (first reading, second opinion), which
     /// the repairs from the form's redundancy use.
-    func readItem(slots: [[PixelBox?]]) -> (ItemReading, [String: [String]]) {
+    /// `unsafe`: keys whose lines run into each other or a border: read, never taken from another item's print.
+    func readItem(slots: [[PixelBox?]], unsafe: Set<String> = []) -> (ItemReading, [String: [String]]) {
         var scratch = PageReading(formType: .importDeclaration)
         var texts: [String: [String]] = [:]
         func number(_ key: String, _ rect: PixelBox?, required: Bool, firstRead: ReadText? = nil, kind: FieldParser.PrintedKind = .wholeNumber,
@@ -249,8 +250,10 @@ extension PageReader {
             let t = FieldParser.compact(text)
             return t.count == 10 && t.allSatisfy(\.isASCIIDigit) ? .success(.string(t)) : .failure(FieldProblem(.malformed, "'\(t)' is not a 10-digit HS code"))
         }
-        chineseText("name", [col[2][0]], into: &scratch, required: true)
-        chineseText("specification", [col[2][1], col[2][2]], into: &scratch, required: false)
+        readItemCellOnce("name", [col[2][0]], reuse: !unsafe.contains("name"), into: &scratch) { chineseText("name", [col[2][0]], into: &$0, required: true) }
+        readItemCellOnce("specification", [col[2][1], col[2][2]], reuse: !unsafe.contains("specification"), into: &scratch) {
+            chineseText("specification", [col[2][1], col[2][2]], into: &$0, required: false)
+        }
         quantity("legalQuantity", col[3][0], into: &scratch, required: true)
         quantity("secondQuantity", col[3][1], into: &scratch, required: false)
         texts["declaredQuantity"] = quantity("declaredQuantity", col[3][2], into: &scratch, required: true)
@@ -262,11 +265,11 @@ extension PageReader {
             number("unitPrice", col[4][0], required: true, firstRead: unitRead, kind: .decimal) { FieldParser.decimal($0).map(FieldValue.decimal) }
             number("totalPrice", col[4][1], required: true, firstRead: totalRead, kind: .decimal) { FieldParser.decimal($0).map(FieldValue.decimal) }
         }
-        namedCode("currency", table: .currencies, code: nil, name: col[4][2], into: &scratch)
-        namedCode("originCountry", table: .countries, code: col[5][1], name: col[5][0], into: &scratch)
-        namedCode("destinationCountry", table: .countries, code: col[6][1], name: col[6][0], into: &scratch)
-        namedCode("domesticRegion", table: .domesticRegions, code: col[7][0], name: col[7][1], into: &scratch)
-        namedCode("dutyMode", table: .dutyModes, code: nil, name: col[8][0], into: &scratch)
+        for (key, table, code, name) in [("currency", CodeTableName.currencies, nil, col[4][2]), ("originCountry", .countries, col[5][1], col[5][0]),
+                                         ("destinationCountry", .countries, col[6][1], col[6][0]),
+                                         ("domesticRegion", .domesticRegions, col[7][0], col[7][1]), ("dutyMode", .dutyModes, nil, col[8][0])] {
+            readItemCellOnce(key, [code, name], reuse: !unsafe.contains(key), into: &scratch) { namedCode(key, table: table, code: code, name: name, into: &$0) }
+        }
         let item = ItemReading(values: scratch.values, evidence: scratch.evidence,
                                gaps: scratch.gaps.map { var g = $0; g.message = g.message.replacingOccurrences(of: ", \(g.field):", with: ", items[?].\(g.field):"); return g },
                                findings: scratch.findings)

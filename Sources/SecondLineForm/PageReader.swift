@@ -66,8 +66,9 @@ final class PageReader {
     let pageNumber: Int  // 1-based index in the result's page list
     /// Header values two readings agreed on, on pages of the same declaration read before this one.
     var agreedOnEarlierPages: [String: EarlierValue] = [:]
-    /// Header cells read on earlier pages of the same declaration, by field (`readCellOnce`).
-    var earlierCells: [String: EarlierCell] = [:]
+    /// Cells read with confidence earlier in the declaration (header cells of earlier pages, item cells of
+    /// earlier rows), by key (`readUnlessRepeated`).
+    var earlierCells: [String: [EarlierCell]] = [:]
 
     /// The confidence of a value two independent readings agree on.
     static let agreedConfidence = 0.98
@@ -405,6 +406,19 @@ final class PageReader {
     /// Chinese models often read a full-width colon as a semicolon.
     static func isColon(_ c: Character) -> Bool { "：:；;".contains(c) }
 
+    /// The x where a value begins after the colon at `position` of `word`. Glyph widths differ (a
+    /// full-width colon, narrow digits): an estimate from the character count starts inside the colon
+    /// rather than risk cutting the first character of the value. A colon is narrower than a Chinese
+    /// character, though (';天津' in one word): where the model placed it, when further left, keeps the
+    /// value's first character whole.
+    static func start(after position: Int, in word: ReadWord, mm: Double) -> Int {
+        let fraction = (Double(position) + 0.6) / Double(word.text.count)
+        let estimate = word.box.x + Int(Double(word.box.width) * fraction) + Int(0.6 * mm)
+        guard word.symbols.count == word.text.count, word.symbols.map(\.text).joined() == word.text else { return estimate }
+        let placed = word.symbols[position].box
+        return min(estimate, placed.x + placed.width + 1)
+    }
+
     /// The x where the value begins: after a colon, or at the first bracket / Latin / digit word that
     /// follows the label's Chinese characters.
     func valueStart(_ words: [ReadWord], label: String) -> Int? {
@@ -414,10 +428,7 @@ final class PageReader {
             if let colon = w.text.lastIndex(where: { $0 == "：" || $0 == ":" || (colonLabel && Self.isColon($0)) }) {
                 let after = w.text[w.text.index(after: colon)...]
                 if !after.isEmpty {
-                    // Glyph widths differ (a full-width colon, narrow digits): start inside the colon
-                    // rather than risk cutting the first character of the value.
-                    let fraction = (Double(w.text.distance(from: w.text.startIndex, to: colon)) + 0.6) / Double(w.text.count)
-                    return w.box.x + Int(Double(w.box.width) * fraction) + Int(0.6 * mm)
+                    return Self.start(after: w.text.distance(from: w.text.startIndex, to: colon), in: w, mm: mm)
                 }
                 if i + 1 < words.count { return words[i + 1].box.x }
                 return nil
@@ -481,10 +492,16 @@ final class PageReader {
     /// where they can be (`SeparatorBars`), and `separatorsByInk` says whether they were.
     func readSettlingSeparators(_ rect: PixelBox, _ settings: ReadSettings, reading: ReadText? = nil, if settle: Bool) -> ReadText {
         var read = reading ?? recognizer.read(rect, settings)
-        if settle, let words = SeparatorBars.resolve(read.words, ink: recognizer.inkComponents(in: rect)) {
-            read.words = words
-            read.separatorsByInk = true
-        }
+        guard settle else { return read }
+        // The ink is measured on a taller strip, so that a bar the line's rectangle cuts short is seen whole;
+        // ink reaching the strip's top or bottom (a stamp, lines run together) cannot be measured.
+        let pad = rect.height * 2 / 5
+        let strip = PixelBox(x: rect.x, y: rect.y - pad, width: rect.width, height: rect.height + 2 * pad)
+        let ink = recognizer.inkComponents(in: strip).filter { $0.y < rect.y + rect.height && $0.y + $0.height > rect.y }
+        guard !ink.contains(where: { $0.y <= strip.y || $0.y + $0.height >= strip.y + strip.height }),
+              let words = SeparatorBars.resolve(read.words, ink: ink) else { return read }
+        read.words = words
+        read.separatorsByInk = true
         return read
     }
 

@@ -149,6 +149,13 @@ final class Raster {
         return (Raster(owning: out), Int(x), Int(y))
     }
 
+    /// A bilevel image grown to `width` × `height` with paper on the right and below; nil for a smaller size.
+    func padded(toWidth newWidth: Int, height newHeight: Int) -> Raster? {
+        guard depth == 1, newWidth >= width, newHeight >= height else { return nil }
+        if newWidth == width && newHeight == height { return wrap(pixClone(pix)) }
+        return wrap(pixAddBorderGeneral(pix, 0, Int32(newWidth - width), 0, Int32(newHeight - height), 0))
+    }
+
     /// How much ink of two bilevel images of the same size neither explains: the pixels of each more than
     /// a pixel away from any ink of the other, left after an opening that removes slivers one pixel thick
     /// (the edges of the same print thresholded a little differently). A stroke one has and the other not

@@ -1,9 +1,9 @@
 import Foundation
 import SecondLineModel
 
-/// A header cell as read on an earlier page of the same declaration: its ink, and the values two
-/// readings agreed on there. Every page of a declaration prints the same header; a later page whose cell
-/// holds the same ink, pixel for pixel, says the same and is not read again. Kept only while one
+/// A cell as read earlier in the same declaration: its ink, and the values read from it with confidence.
+/// Every page of a declaration prints the same header, and the same goods are often listed again; a cell
+/// that holds the same print (to within a pixel) says the same and is not read again. Kept only while one
 /// declaration is read (one worker), never shared.
 final class EarlierCell {
     /// The cell's ink, cut to its bounding box, and where that box lay on its page.
@@ -21,13 +21,13 @@ final class EarlierCell {
         self.page = page
     }
 
-    /// Whether `ink` (another page's cell, cut to its ink) is the same print: the same size within a pixel
-    /// or two and no stroke that one has and the other has not.
+    /// Whether `ink` (another cell, cut to its ink) is the same print: the same size within a pixel or two
+    /// and no stroke that one has and the other has not. The smaller is padded with paper, so that no
+    /// edge of the larger goes unexamined.
     func sameInk(as other: Raster) -> Bool {
         guard abs(other.width - ink.width) <= 2, abs(other.height - ink.height) <= 2 else { return false }
-        let width = min(other.width, ink.width), height = min(other.height, ink.height)
-        guard let a = ink.cropped(x: 0, y: 0, width: width, height: height),
-              let b = other.cropped(x: 0, y: 0, width: width, height: height) else { return false }
+        let width = max(other.width, ink.width), height = max(other.height, ink.height)
+        guard let a = ink.padded(toWidth: width, height: height), let b = other.padded(toWidth: width, height: height) else { return false }
         return a.unexplainedInk(b) == 0
     }
 }
@@ -35,26 +35,28 @@ final class EarlierCell {
 extension PageReader {
     /// Reads one header cell, or takes what an earlier page of the declaration read from the same ink.
     func readCellOnce(field: String, spec: CellSpec, inner: PixelBox, into page: inout PageReading) {
-        readOnce(key: field, area: inner, into: &page) { readCell(field: field, spec: spec, inner: inner, into: &$0) }
+        readUnlessRepeated(key: field, area: inner, into: &page) { readCell(field: field, spec: spec, inner: inner, into: &$0) }
     }
 
     /// Runs `read` on the page unless an earlier page of the declaration printed the same ink in `area`
-    /// (cut to its bounding box), in which case that page's values are taken with a note. An area whose
-    /// fields were all agreed by two readings, with no gap, is kept for later pages under `key`.
-    func readOnce(key: String, area: PixelBox, into page: inout PageReading, _ read: (inout PageReading) -> Void) {
+    /// (cut to its bounding box) as one kept under `key`, in which case that reading's values are taken
+    /// with a note. An area whose fields were all read with confidence (`reusableConfidence`), with no
+    /// gap, is kept.
+    func readUnlessRepeated(key: String, area: PixelBox, into page: inout PageReading, _ read: (inout PageReading) -> Void) {
         let ink = recognizer.cleanCrop(area)?.clippedToInk()
+        let earlier = ink.flatMap { ink in earlierCells[key]?.first { $0.sameInk(as: ink.raster) } }
         if CellRecognizer.debug, let ink {
-            let shown = earlierCells[key].map { e in "earlier \(e.ink.width)x\(e.ink.height) now \(ink.raster.width)x\(ink.raster.height) same \(e.sameInk(as: ink.raster))" } ?? "none earlier"
-            FileHandle.standardError.write(Data("cell \(key) page \(pageNumber): \(shown)\n".utf8))
+            FileHandle.standardError.write(Data("cell \(key) page \(pageNumber) \(ink.raster.width)x\(ink.raster.height): \(earlier.map { "same as page \($0.page)" } ?? "read (\(earlierCells[key]?.count ?? 0) earlier)")\n".utf8))
         }
-        if let ink, let earlier = earlierCells[key], earlier.sameInk(as: ink.raster) {
+        if let ink, let earlier {
             let dx = area.x + ink.x - earlier.inkOrigin.x, dy = area.y + ink.y - earlier.inkOrigin.y
             for (field, value) in earlier.values { page.values[field] = value }
             for (field, evidence) in earlier.evidence {
                 var moved = evidence
                 moved.page = pageNumber
                 moved.box = evidence.box.map { PixelBox(x: $0.x + dx, y: $0.y + dy, width: $0.width, height: $0.height) }
-                moved.notes.append("not read again: the print is the same, pixel for pixel, as on page \(earlier.page)")
+                moved.notes.append("not read again: the print is the same, to within a pixel, as one read on page \(earlier.page)")
+                moved.copiedFrom = earlier.page
                 page.evidence[field] = moved
             }
             return
@@ -63,10 +65,26 @@ extension PageReader {
         let gapsBefore = page.gaps.count
         read(&page)
         let newValues = Set(page.values.keys).subtracting(valuesBefore), newEvidence = Set(page.evidence.keys).subtracting(evidenceBefore)
-        guard let ink, earlierCells[key] == nil, !newValues.isEmpty, page.gaps.count == gapsBefore,
-              newEvidence.allSatisfy({ (page.evidence[$0]?.confidence ?? 0) >= Self.agreedConfidence }) else { return }
-        earlierCells[key] = EarlierCell(ink: ink.raster, inkOrigin: (area.x + ink.x, area.y + ink.y),
-                                        values: page.values.filter { newValues.contains($0.key) },
-                                        evidence: page.evidence.filter { newEvidence.contains($0.key) }, page: pageNumber)
+        guard let ink, (earlierCells[key]?.count ?? 0) < Self.earlierCellsKept, !newValues.isEmpty, page.gaps.count == gapsBefore,
+              newEvidence.allSatisfy({ (page.evidence[$0]?.confidence ?? 0) >= Self.reusableConfidence }) else { return }
+        earlierCells[key, default: []].append(EarlierCell(ink: ink.raster, inkOrigin: (area.x + ink.x, area.y + ink.y),
+                                                          values: page.values.filter { newValues.contains($0.key) },
+                                                          evidence: page.evidence.filter { newEvidence.contains($0.key) }, page: pageNumber))
+    }
+
+    /// A value read with this confidence is kept for the same ink elsewhere: two readings agreed, a
+    /// confident third sided with one, or the form confirmed it. Values settled from unsure readings (a
+    /// vote, three unsure readings alike: 0.9) are read again, so that other pixels can contradict them.
+    static let reusableConfidence = 0.93
+
+    /// Prints kept per key: a declaration lists at most 50 items, few of them different goods.
+    static let earlierCellsKept = 16
+
+    /// Reads an item's cell in `rects` (its lines), or takes what an earlier item read from the same ink:
+    /// the same goods are often listed again, with the same name, declaration elements and codes.
+    /// `reuse` false (lines that run into each other or a border): read, and kept for no other item.
+    func readItemCellOnce(_ key: String, _ rects: [PixelBox?], reuse: Bool, into scratch: inout PageReading, _ read: (inout PageReading) -> Void) {
+        guard reuse, let area = union(rects.compactMap { $0 }) else { read(&scratch); return }
+        readUnlessRepeated(key: "items." + key, area: area, into: &scratch, read)
     }
 }

@@ -45,7 +45,8 @@ enum SeparatorBars {
         }.sorted()
         guard heights.count >= 2 else { return nil }
         let letterHeight = Double(heights[heights.count / 2])
-        func isBar(_ c: PixelBox) -> Bool { Double(c.height) >= 1.25 * letterHeight && c.width * 4 <= c.height }
+        // One straight stroke: a bracket （ or the 刂 of 制, as tall, is wider.
+        func isBar(_ c: PixelBox) -> Bool { Double(c.height) >= 1.25 * letterHeight && Double(c.width) <= max(2, 0.16 * Double(c.height)) }
         func isLetter(_ c: PixelBox) -> Bool { Double(c.height) >= 0.6 * letterHeight && Double(c.height) <= 1.15 * letterHeight }
         // A bar that no character's box reaches was not read at all.
         guard !unowned.contains(where: isBar) else { return nil }
@@ -67,7 +68,8 @@ enum SeparatorBars {
         }
         for i in symbols.indices where isBarLike(symbols[i]) && !isSeparator[i] {
             let character = symbols[i].character!
-            let neighbours = [i - 1, i + 1].filter { symbols.indices.contains($0) && isSeparator[$0] }
+            // A separator that also holds other ink may hold this character's: it is no neighbour to drop beside.
+            let neighbours = [i - 1, i + 1].filter { symbols.indices.contains($0) && isSeparator[$0] && owned[$0].count == 1 }
             if owned[i].isEmpty {
                 // Read where there is no ink of its own: beside a separator, the bar read twice.
                 let box = symbols[i].box

@@ -93,6 +93,9 @@ public struct FieldEvidence: Sendable, Hashable {
     public var box: PixelBox?
     /// Repairs and cross-checks applied (what was read, what it became, why).
     public var notes: [String]
+    /// The page whose reading of the same print was taken instead of reading this one again; nil when
+    /// read here. A copy is no independent reading (not part of the JSON: the notes say so).
+    public var copiedFrom: Int? = nil
 
     public init(text: String, confidence: Double, page: Int, box: PixelBox? = nil, notes: [String] = []) {
         self.text = text

@@ -126,12 +126,18 @@ struct ItemRepairTests {
         #expect(ItemRepairs.numberCandidates([text]).contains(Self.d(expected)))
     }
 
-    @Test("an item number is recovered from its row position only when a reading says it")
+    @Test("an item number is recovered from its row position only when a reading holds its digits")
     func itemNumber() {
         #expect(ItemRepairs.positionalItemNumber(page: 3, row: 2, rowsPerPage: 6) == 15)
         #expect(ItemRepairs.repairItemNumber(texts: ["5", "15"], expected: 15) != nil)
         #expect(ItemRepairs.repairItemNumber(texts: ["6.", ""], expected: 6) != nil)
         #expect(ItemRepairs.repairItemNumber(texts: ["l7", "工 7"], expected: 17) != nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["2", "225"], expected: 25) != nil)
+        // 39 and 12 are item numbers too: a reading of one is no mark beside the digit.
+        #expect(ItemRepairs.repairItemNumber(texts: ["3", "39"], expected: 3) == nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["12", "12"], expected: 2) == nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["11", "1"], expected: 1) == nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["2", "21"], expected: 25) == nil)
         #expect(ItemRepairs.repairItemNumber(texts: ["44", "1"], expected: 11) == nil)
         #expect(ItemRepairs.repairItemNumber(texts: ["16", "15"], expected: 15) == nil)
         #expect(ItemRepairs.repairItemNumber(texts: ["", ""], expected: 3) == nil)

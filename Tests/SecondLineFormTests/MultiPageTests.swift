@@ -117,6 +117,37 @@ struct TruthCheck {
 struct MultiPageTests {
     static let today = CalendarDate(year: 2024, month: 6, day: 1)
 
+    @Test("the same goods listed again take the values read from the same print, with a note, and they are right")
+    func repeatedItemCells() async throws {
+        let result = try await MultiPageReadings.shared.result("light-export-4p-111")
+        let items = try #require(result.declaration?.items)
+        let truthItems = try #require((try FormFixtures.truth("light-export-4p-111")["declaration"] as? [String: Any])?["items"] as? [[String: Any]])
+        let reused = result.fields.filter { $0.key.hasPrefix("items[") && $0.value.notes.contains { $0.contains("not read again") } }
+        #expect(reused.count >= 10)
+        func value(_ item: DeclarationItem, _ key: String) -> String? {
+            switch key {
+            case "name": item.name
+            case "specification": item.specification
+            case "currency": item.currency
+            case "originCountry": item.originCountry
+            case "destinationCountry": item.destinationCountry
+            case "domesticRegion": item.domesticRegion
+            case "dutyMode": item.dutyMode
+            default: nil
+            }
+        }
+        for path in reused.keys {
+            let parts = path.split(separator: ".", maxSplits: 1)
+            let index = try #require(Int(parts[0].dropFirst(6).dropLast()))
+            let key = String(parts[1])
+            let taken = try #require(value(items[index], key), "\(path)")
+            #expect(items[..<index].contains { value($0, key) == taken }, "\(path): '\(taken)' is no earlier item's")
+            let truth = truthItems[index][key].map { "\($0)" } ?? ""
+            #expect(taken.filter { !$0.isWhitespace } == truth, "\(path): '\(taken)', the form says '\(truth)'")
+            #expect(result.fields[path]?.copiedFrom != nil)
+        }
+    }
+
     /// One 4-page TIFF, four page files named out of printed order, three hard-tier page files out of order.
     @Test("pages are put in printed order and items run across them in order",
           arguments: ["light-export-4p-111", "light-export-4p-shuffled-115", "hard-export-3p-shuffled-124"])
@@ -304,15 +335,17 @@ struct AssemblyTests {
 
     /// Page 1 with items 1…4 of one HS code, each named `names[i]` (agreed) or, where nil, a gap whose
     /// readings disagree as `readings` say.
-    static func sameCodeItems(_ names: [String?], readings: [String], agreed: Double = 0.98) -> [PageReading] {
+    static func sameCodeItems(_ names: [String?], readings: [String], agreed: Double = 0.98, key: String = "name",
+                              copied: Bool = false) -> [PageReading] {
         var page = Self.page(1, of: 1, items: 1...names.count)
         for (i, name) in names.enumerated() {
             page.items[i].values["hsCode"] = .string("7604291000")
             if let name {
-                page.items[i].values["name"] = .string(name)
-                page.items[i].evidence["name"] = FieldEvidence(text: name, confidence: agreed, page: 1)
+                page.items[i].values[key] = .string(name)
+                page.items[i].evidence[key] = FieldEvidence(text: name, confidence: agreed, page: 1)
+                if copied { page.items[i].evidence[key]?.copiedFrom = 1 }
             } else {
-                var gap = Gap(field: "name", reason: .unreadable, page: 1, text: readings.first, message: "page 1, items[?].name: readings disagree")
+                var gap = Gap(field: key, reason: .unreadable, page: 1, text: readings.first, message: "page 1, items[?].\(key): readings disagree")
                 gap.readings = readings
                 page.items[i].gaps.append(gap)
             }
@@ -343,6 +376,14 @@ struct AssemblyTests {
             #expect(result.declaration?.items[1].name == nil)
             #expect(result.gaps.contains { $0.field == "items[1].name" })
         }
+        // The other items' names taken from one print, not read on their own, are no agreement.
+        let copies = reader.assemble(Self.sameCodeItems(["铝合金型材", nil, "铝合金型材"], readings: ["钻合金型材", "铝合金型材"], copied: true), rejections: [])
+        #expect(copies.gaps.contains { $0.field == "items[1].name" })
+        // One code covers several models: declaration elements are never settled so.
+        let models = reader.assemble(Self.sameCodeItems(["0|0|型号:X100", nil, "0|0|型号:X100"], readings: ["0|0|型号:X100", "0|0|型号:X108"],
+                                                        key: "specification"), rejections: [])
+        #expect(models.declaration?.items[1].specification == nil)
+        #expect(models.gaps.contains { $0.field == "items[1].specification" })
     }
 
     @Test("a missing middle page is named; the items of the other pages are listed and the list is flagged")

@@ -3,7 +3,7 @@ import Testing
 import SecondLineModel
 @testable import SecondLineForm
 
-@Suite("A header cell printed alike on a later page is not read again", .serialized)
+@Suite("A cell printed alike to one read earlier is not read again", .serialized)
 struct RepeatedCellsTests {
     let reader: FormReader
     init() throws { reader = try FormReader(options: FormReaderOptions()) }

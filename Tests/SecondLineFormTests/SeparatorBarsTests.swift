@@ -59,6 +59,11 @@ struct SeparatorBarsTests {
         // A bar inside a letter's box: the bar was read as that letter.
         #expect(SeparatorBars.resolve([Self.word(digits + [("|", Self.box(77, 80, 18, 52)), ("L", Self.box(95, 110))])],
                                       ink: ink + [Self.bar(77), Self.bar(100)]) == nil)
+        // An inkless 1 beside a separator whose box holds a glyph of letter height as well: that may be the 1's.
+        #expect(SeparatorBars.resolve([Self.word(digits + [("|", Self.box(72, 95, 18, 52)), ("1", Self.box(95, 105))])],
+                                      ink: ink + [Self.bar(77), Self.box(84, 92)]) == nil)
+        // A bracket as tall as a bar is wider than one stroke: read as 1, it is no separator (and a glyph too tall for a letter).
+        #expect(SeparatorBars.resolve([Self.word(digits + [("1", Self.box(80, 90, 18, 52))])], ink: ink + [Self.box(81, 89, 18, 52)]) == nil)
         // An inkless 1 with no separator beside it.
         #expect(SeparatorBars.resolve([Self.word(digits + [("1", Self.box(32, 48))])], ink: ink) == nil)
         // Fewer than two digits or capitals to measure a letter's height by.
@@ -90,5 +95,29 @@ struct SeparatorBarsTests {
         #expect(PageReader.specificationProblem("0|0|电压:3.7V|容量:3000mAh") == nil)
         #expect(PageReader.specificationProblem("0|0|品牌:ACME|型号:X100") == nil)
         #expect(PageReader.specificationProblem("9|0|材质:不锈钢")?.contains("brand type") == true)
+    }
+}
+
+@Suite("Where a value begins after its label's colon")
+struct ValueStartTests {
+    static let mm = 300 / 25.4
+
+    @Test("a narrow colon in one word with the value: the value starts where the model placed the colon's end")
+    func narrowColon() {
+        // ';天津' at 300 DPI: the semicolon 6 px wide, each Chinese character about 30 px.
+        let symbols = [ReadSymbol(text: ";", box: PixelBox(x: 300, y: 0, width: 6, height: 30)),
+                       ReadSymbol(text: "天", box: PixelBox(x: 318, y: 0, width: 30, height: 30)),
+                       ReadSymbol(text: "津", box: PixelBox(x: 352, y: 0, width: 30, height: 30))]
+        let word = ReadWord(text: ";天津", box: PixelBox(x: 300, y: 0, width: 82, height: 30), confidence: 0.5, symbols: symbols)
+        let start = PageReader.start(after: 0, in: word, mm: Self.mm)
+        #expect(start > 306 && start <= 318)
+        // Without the characters' boxes the estimate from the character count stands.
+        var plain = word
+        plain.symbols = []
+        #expect(PageReader.start(after: 0, in: plain, mm: Self.mm) == 300 + Int(82 * 0.2) + Int(0.6 * Self.mm))
+        // A placement further right than the estimate is not taken: the estimate never cuts less.
+        var late = word
+        late.symbols[0].box.x = 370
+        #expect(PageReader.start(after: 0, in: late, mm: Self.mm) == PageReader.start(after: 0, in: plain, mm: Self.mm))
     }
 }
