@@ -496,7 +496,9 @@ final class PageReader {
         // The ink is measured on a taller strip, so that a bar the line's rectangle cuts short is seen whole;
         // ink reaching the strip's top or bottom (a stamp, lines run together) cannot be measured.
         let pad = rect.height * 2 / 5
-        let strip = PixelBox(x: rect.x, y: rect.y - pad, width: rect.width, height: rect.height + 2 * pad)
+        // Kept on the page: the components' coordinates are the crop's plus its corner.
+        let top = max(0, rect.y - pad)
+        let strip = PixelBox(x: rect.x, y: top, width: rect.width, height: rect.y + rect.height + pad - top)
         let ink = recognizer.inkComponents(in: strip).filter { $0.y < rect.y + rect.height && $0.y + $0.height > rect.y }
         guard !ink.contains(where: { $0.y <= strip.y || $0.y + $0.height >= strip.y + strip.height }),
               let words = SeparatorBars.resolve(read.words, ink: ink) else { return read }
