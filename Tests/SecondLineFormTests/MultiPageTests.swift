@@ -386,6 +386,20 @@ struct AssemblyTests {
         #expect(models.gaps.contains { $0.field == "items[1].specification" })
     }
 
+    @Test("a header value copied from another page's identical print counts as no second reading")
+    func copiedHeaderValue() throws {
+        var pages = [Self.page(1, of: 2, items: 1...6, header: ["contractNumber": "C-1"]), Self.page(2, of: 2, items: 7...7, header: ["contractNumber": "C-1"])]
+        let read = reader.assemble(pages, rejections: [])
+        #expect(try #require(read.fields["contractNumber"]).notes.contains("read alike on 2 pages"))
+        pages[1].evidence["contractNumber"]?.copiedFrom = 1
+        let copied = reader.assemble(pages, rejections: [])
+        let evidence = try #require(copied.fields["contractNumber"])
+        #expect(copied.declaration?.contractNumber == "C-1")
+        #expect(!evidence.notes.contains { $0.hasPrefix("read alike") })
+        #expect(evidence.notes.contains { $0.contains("not read again") })
+        #expect(evidence.confidence == 0.98)
+    }
+
     @Test("a missing middle page is named; the items of the other pages are listed and the list is flagged")
     func missing() {
         let pages = [Self.page(1, of: 3, items: 1...6, header: ["contractNumber": "C-1"]), Self.page(3, of: 3, items: 13...14, header: ["contractNumber": "C-1"])]
