@@ -105,7 +105,7 @@ extension FormReader {
                 // Chinese free text (names) that one page could not read with certainty: the same print gives the
                 // same OCR mistake on every page (a rare character read alike as another), so the pages that did
                 // read it do not vouch for it.
-                if case .string(let text) = value, text.contains(where: Self.isIdeograph),
+                if case .string(let text) = value, text.contains(where: \.isHan),
                    let unsure = pageGaps.first(where: { $0.reason == .unreadable && $0.text != nil }) {
                     let other = ordered.first { $0.gaps.contains(unsure) }
                     gaps.append(Gap(field: path, reason: .unreadable, page: unsure.page, box: unsure.box, text: page.evidence[path]?.text,
@@ -192,27 +192,24 @@ extension FormReader {
     /// another's); a reading that is only close to it settles nothing. Declaration elements are not
     /// settled so: one code covers several models and sizes (型号:X100, X108).
     func settleFromSameCodeItems(_ items: inout [DeclarationItem], gaps: inout [Gap], evidence: inout [String: FieldEvidence]) {
-        for key in ["name"] {
-            func value(_ i: Int) -> String? { key == "name" ? items[i].name : items[i].specification }
-            let compact = { (t: String) in t.filter { !$0.isWhitespace } }
-            for i in items.indices {
-                let path = FieldPath.item(i, key)
-                guard let code = items[i].hsCode, let g = gaps.firstIndex(where: { $0.field == path }), !gaps[g].readings.isEmpty,
-                      let page = gaps[g].page else { continue }
-                let same = items.indices.filter { $0 != i && items[$0].hsCode == code }
-                let agreed = same.compactMap { j -> (Int, String)? in
-                    guard let v = value(j), (evidence[FieldPath.item(j, key)]?.confidence ?? 0) >= 0.95 else { return nil }
-                    return (j, v)
-                }
-                let readOnTheirOwn = same.filter { evidence[FieldPath.item($0, key)]?.copiedFrom == nil }
-                guard let (j, settled) = agreed.first, agreed.count == same.count, !readOnTheirOwn.isEmpty,
-                      Set(agreed.map { compact($0.1) }).count == 1,
-                      gaps[g].readings.contains(where: { compact($0) == compact(settled) }) else { continue }
-                let gap = gaps.remove(at: g)
-                if key == "name" { items[i].name = settled } else { items[i].specification = settled }
-                evidence[path] = FieldEvidence(text: gap.text ?? settled, confidence: 0.9, page: page, box: gap.box,
-                                               notes: ["readings disagree (\(gap.readings.map { "'\($0)'" }.joined(separator: " / "))); item \(j + 1)\(same.count > 1 ? " and \(same.count - 1) more" : "") with the same HS code \(code) read '\(settled)' in two agreeing readings, as one reading here does"])
+        let compact = { (t: String) in t.filter { !$0.isWhitespace } }
+        for i in items.indices {
+            let path = FieldPath.item(i, "name")
+            guard let code = items[i].hsCode, let g = gaps.firstIndex(where: { $0.field == path }), !gaps[g].readings.isEmpty,
+                  let page = gaps[g].page else { continue }
+            let same = items.indices.filter { $0 != i && items[$0].hsCode == code }
+            let agreed = same.compactMap { j -> (Int, String)? in
+                guard let name = items[j].name, (evidence[FieldPath.item(j, "name")]?.confidence ?? 0) >= 0.95 else { return nil }
+                return (j, name)
             }
+            let readOnTheirOwn = same.filter { evidence[FieldPath.item($0, "name")]?.copiedFrom == nil }
+            guard let (j, settled) = agreed.first, agreed.count == same.count, !readOnTheirOwn.isEmpty,
+                  Set(agreed.map { compact($0.1) }).count == 1,
+                  gaps[g].readings.contains(where: { compact($0) == compact(settled) }) else { continue }
+            let gap = gaps.remove(at: g)
+            items[i].name = settled
+            evidence[path] = FieldEvidence(text: gap.text ?? settled, confidence: 0.9, page: page, box: gap.box,
+                                           notes: ["readings disagree (\(gap.readings.map { "'\($0)'" }.joined(separator: " / "))); item \(j + 1)\(same.count > 1 ? " and \(same.count - 1) more" : "") with the same HS code \(code) read '\(settled)' in two agreeing readings, as one reading here does"])
         }
     }
 
@@ -253,14 +250,12 @@ extension FormReader {
         for (i, c) in chars.enumerated() {
             if c.isWhitespace {
                 let before = i > 0 ? chars[i - 1] : " ", after = i + 1 < chars.count ? chars[i + 1] : " "
-                if isIdeograph(before) || isIdeograph(after) || before.isWhitespace { continue }
+                if before.isHan || after.isHan || before.isWhitespace { continue }
             }
             out.append(c)
         }
         return .string(out.trimmingCharacters(in: .whitespaces))
     }
-
-    static func isIdeograph(_ c: Character) -> Bool { c.unicodeScalars.first.map { $0.properties.isIdeographic } ?? false }
 
     /// The page that the item numbers read on a page put it on, when every number read agrees.
     static func pageImpliedByItems(_ page: PageReading, rowsPerPage: Int) -> Int? {

@@ -323,7 +323,7 @@ public enum FieldParser {
             }
             return .success(c)
         case "billOfLading", "contractNumber":
-            guard !c.contains(where: { $0.unicodeScalars.first!.properties.isIdeographic }) else {
+            guard !c.contains(where: \.isHan) else {
                 return .failure(FieldProblem(.malformed, "'\(t)' contains Chinese characters"))
             }
             return .success(t)

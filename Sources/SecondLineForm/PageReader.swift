@@ -607,7 +607,7 @@ final class PageReader {
         // not part of the value: punctuation, and Chinese characters next to a value that has none.
         let latinValue = !a.unicodeScalars.contains { $0.properties.isIdeographic }
         func stray(_ c: Character) -> Bool {
-            !(c.isLetter || c.isNumber) || (latinValue && c.unicodeScalars.first!.properties.isIdeographic)
+            !(c.isLetter || c.isNumber) || (latinValue && c.isHan)
         }
         while let c = b.first, c != a.first, stray(c) { b.removeFirst() }
         // After letters, a full stop or comma at the end is content ("CORP.", "CO.,"), not a stray mark.
@@ -638,7 +638,7 @@ public enum FormClassifier {
     /// The variant whose title the text matches, nil when it matches none clearly.
     public static func classify(_ text: String, titles: [FormType: String]) -> FormType? {
         // Only the title's characters count: quotes, stops and specks read around it are noise.
-        let read = String(FieldParser.compact(text).filter { $0.unicodeScalars.first?.properties.isIdeographic == true })
+        let read = String(FieldParser.compact(text).filter(\.isHan))
         guard read.count >= 6 else { return nil }
         var scored: [(FormType, Int)] = []
         for (type, title) in titles {

@@ -165,7 +165,7 @@ final class Raster {
         var total = 0
         for (a, b) in [(self, other), (other, self)] {
             guard let grown = b.wrap(pixDilateBrick(nil, b.pix, 3, 3)), let left = a.wrap(pixSubtract(nil, a.pix, grown.pix)),
-                  let solid = left.wrap(pixOpenBrick(nil, left.pix, 2, 2)) else { return Int.max }
+                  let solid = left.opened(horizontal: 2, vertical: 2) else { return Int.max }
             var count: Int32 = 0
             guard pixCountPixels(solid.pix, &count, nil) == 0 else { return Int.max }
             total += Int(count)
