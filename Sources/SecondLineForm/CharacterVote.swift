@@ -123,6 +123,33 @@ enum CharacterVote {
         return unsure ? .undecided : .confirmed
     }
 
+    /// Whether the third reading, aligned to `text` by the fewest edits, names another character at one of
+    /// `positions`, or none there (信和 read by both for 信, chi_tra 信電): at any confidence. False when the
+    /// two do not line up on at least half of `text`'s characters (a reading of something else, or nothing).
+    static func namesOtherwise(_ text: String, at positions: Set<Int>, third: String) -> Bool {
+        let a = Array(text), c = Array(third)
+        guard !a.isEmpty, !c.isEmpty else { return false }
+        let same = { (i: Int, j: Int) in simplified(c[j]).contains(a[i]) }
+        // cost[i][j]: edits between a[i...] and c[j...].
+        var cost = Array(repeating: Array(repeating: 0, count: c.count + 1), count: a.count + 1)
+        for i in (0...a.count).reversed() {
+            for j in (0...c.count).reversed() {
+                if i == a.count { cost[i][j] = c.count - j; continue }
+                if j == c.count { cost[i][j] = a.count - i; continue }
+                cost[i][j] = min(cost[i + 1][j + 1] + (same(i, j) ? 0 : 1), cost[i + 1][j] + 1, cost[i][j + 1] + 1)
+            }
+        }
+        var i = 0, j = 0, matched: Set<Int> = []
+        while i < a.count && j < c.count {
+            if same(i, j) && cost[i][j] == cost[i + 1][j + 1] { matched.insert(i); i += 1; j += 1 }
+            else if cost[i][j] == cost[i + 1][j + 1] + 1 { i += 1; j += 1 }
+            else if cost[i][j] == cost[i + 1][j] + 1 { i += 1 }
+            else { j += 1 }
+        }
+        guard matched.count * 2 >= a.count else { return false }
+        return !positions.isSubset(of: matched)
+    }
+
     /// Position in `a` → position in `c`: one for one when the lengths are equal, else by the letters,
     /// digits and Chinese characters of each when they are as many. Nil when neither lines up.
     static func lineUp(_ a: [Character], _ c: [Character]) -> [Int: Int]? {
@@ -158,6 +185,11 @@ enum CharacterVote {
         var names: Set<Character> = [c]
         if let more = traditionalToSimplified[c] { names.formUnion(more) }
         return names
+    }
+
+    /// `text` with each Traditional character replaced by its first Simplified form (數量 → 数量).
+    static func simplifiedText(_ text: String) -> String {
+        String(text.map { traditionalToSimplified[$0]?.first ?? $0 })
     }
 
     /// OpenCC's table of Traditional characters and their Simplified forms (a bundled data file).

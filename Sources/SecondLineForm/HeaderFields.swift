@@ -236,12 +236,16 @@ extension PageReader {
                 page.gaps.append(disagreement)
             }
             if agree(read.text, other) {
-                if let check = confirmDoubtfulAgreement(read, value: value), !check.confirmed {
+                let check = confirmDoubtfulAgreement(read, value: value)
+                if let check, !check.confirmed {
                     page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but one reading had no confidence in a character (%.2f) and a third network (chi_tra) reads it otherwise: '%@'", FieldParser.normalize(read.text), min(read.minConfidence, read.alternativeMinConfidence ?? 1), check.third)), box: box, text: text))
                     return
                 } else if !unsure {
                     notes.append("two independent readings agree")
                     confidence = Self.agreedConfidence
+                } else if check?.namedOtherwise == true {
+                    page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but both readings were unsure of a character (confidence %.2f) and a third network (chi_tra) names another there: '%@'", FieldParser.normalize(read.text), max(read.minConfidence, read.alternativeMinConfidence ?? 0), FieldParser.normalize(check?.third ?? ""))), box: box, text: text))
+                    return
                 } else if let third = tieBreak(read, minimumConfidence: 0), agree(read.text, third) {
                     notes.append("three readings agree, each unsure of some character")
                     confidence = 0.9

@@ -479,12 +479,25 @@ extension PageReader {
         if unit.distance > 0 || unitName != unit.name {
             // The repair must not rest on one reading: the other must name the same unit (exactly or by the same repair).
             let otherText = primary.alternative ?? ""
-            guard let other = Self.quantity(FieldParser.compact(otherText), units: units), other.0 == value, other.2.code == unit.code else {
+            let confirms = { (reading: String) -> String? in
+                guard let other = Self.quantity(FieldParser.compact(reading), units: units), other.0 == value, other.2.code == unit.code else { return nil }
+                return other.1
+            }
+            // When the second network garbles the unit, the Traditional model (a third network) may confirm it:
+            // it names the unit exactly, with the same number.
+            var confirmation = confirms(otherText).map { $0 == unitName ? "" : " and '\($0)'" }
+            if confirmation == nil {
+                let third = CharacterVote.simplifiedText(recognizer.read(rect, .traditionalLine).text)
+                if let name = confirms(third), name == unit.name {
+                    confirmation = "; the second network read '\(FieldParser.normalize(otherText))', a third (chi_tra) '\(FieldParser.compact(third))'"
+                }
+            }
+            guard let confirmation else {
                 scratch.gaps.append(gap(key, FieldProblem(.unreadable, "the unit '\(unitName)' is not a unit name of the table, and the second reading ('\(FieldParser.normalize(otherText))') does not confirm '\(unit.name)'"), box: rect, text: text))
                 digitsReading()
                 return texts
             }
-            notes.append("unit read as '\(unitName)'\(other.1 == unitName ? "" : " and '\(other.1)'"): \(CodeFieldResolver.describeSubstitutions(read: unitName, as: unit.name)), a known OCR confusion; the only unit that close is '\(unit.name)' (\(unit.code))")
+            notes.append("unit read as '\(unitName)'\(confirmation): \(CodeFieldResolver.describeSubstitutions(read: unitName, as: unit.name)), a known OCR confusion; the only unit that close is '\(unit.name)' (\(unit.code))")
             // The value halves agree; compare the texts with the unit repaired so that record() sees two agreeing readings.
             let repaired = "\(value)\(unit.name)"
             checked = ReadText(words: [ReadWord(text: repaired, box: union(primary.words.map(\.box)) ?? primary.box, confidence: primary.minConfidence)], box: primary.box)

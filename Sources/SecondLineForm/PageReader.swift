@@ -520,23 +520,28 @@ final class PageReader {
     /// Two networks that agree on a Chinese line where one had next to no confidence in a character
     /// (嘉不 for 嘉禾: chi_sim 0.00, HanS 0.88) may share a common misreading: the Traditional model must
     /// not name another character there with confidence (it reads 嘉禾 at 0.89). Nil when the agreement
-    /// is not doubtful (or not Chinese); otherwise whether it stands, and the third reading.
+    /// is not doubtful (or not Chinese); otherwise whether it stands, the third reading, and whether every
+    /// reading of the third network named another character at a doubtful place or none, if only unsure
+    /// (钻 read by both for 铝, chi_tra 鉑 and 招 at 0.00; 信和 for 信, chi_tra 信電): not enough to overrule the two, but a sign
+    /// against agreements the networks were all unsure of.
     /// Only the Chinese characters of the doubtful words are checked, and only in text values.
-    func confirmDoubtfulAgreement(_ read: ReadText, value: FieldValue) -> (confirmed: Bool, third: String)? {
+    func confirmDoubtfulAgreement(_ read: ReadText, value: FieldValue) -> (confirmed: Bool, third: String, namedOtherwise: Bool)? {
         guard case .string = value, read.tieBreakSettings?.model == .chinese, !read.tieBreakRects.isEmpty else { return nil }
         let doubts = [read.words, read.alternativeWords].map { CharacterVote.doubtful($0, below: policy.minimumEach) }.filter { !$0.positions.isEmpty }
         guard !doubts.isEmpty else { return nil }
         var third = ""
+        var namedOtherwise = true
         for enlarged in [false, true] {
             let (text, (compactThird, confidence)) = readTraditional(read.tieBreakRects, enlarged: enlarged)
             third = text
             let verdicts = doubts.map { CharacterVote.confirms($0.text, at: $0.positions, third: compactThird, thirdConfidence: confidence, minimumConfidence: policy.minimumVote) }
-            if verdicts.allSatisfy({ $0 == .confirmed }) { return (true, third) }
+            if verdicts.allSatisfy({ $0 == .confirmed }) { return (true, third, false) }
             // Another character named with confidence where a network had none: no later reading may confirm.
-            if verdicts.contains(.contradicted) { return (false, FieldParser.normalize(third)) }
+            if verdicts.contains(.contradicted) { return (false, FieldParser.normalize(third), true) }
+            namedOtherwise = namedOtherwise && doubts.contains { CharacterVote.namesOtherwise($0.text, at: $0.positions, third: compactThird) }
         }
         // The third network is unsure too, or does not line up: it has nothing against the agreement.
-        return (true, third)
+        return (true, third, namedOtherwise)
     }
 
     /// The Traditional model's reading of `rects`, as scanned or enlarged 1.5× (other pixels: it often

@@ -96,6 +96,29 @@ struct CharacterVoteTests {
         #expect(CharacterVote.doubtful([ReadWord(text: "657个", box: box, confidence: 0.9), ReadWord(text: "-", box: box, confidence: 0.05)], below: 0.1).positions.isEmpty)
     }
 
+    @Test("a Traditional reading is put in Simplified characters for matching a table's names")
+    func simplifiedText() {
+        #expect(CharacterVote.simplifiedText("64千克") == "64千克")
+        #expect(CharacterVote.simplifiedText("3個") == "3个")
+        #expect(CharacterVote.simplifiedText("數控機床") == "数控机床")
+    }
+
+    @Test("a third reading aligned by edits names another character, or none, at a doubtful place",
+          arguments: [
+            // 钻 read by both networks for 铝; chi_tra names 鉑 (铂) there.
+            ("材质:6063钻合金", Set([7]), "材質:6063鉑合金", true),
+            // An extra 和 read by both; chi_tra reads 信 followed by 電 (电): nothing there.
+            ("苏州华信和电子科技有限公司", Set([3, 4]), "燭州華信電子科技有限公司", true),
+            // Traditional forms of the same characters, and misreads away from the doubtful place, do not count.
+            ("苏州华信电子科技有限公司", Set([3]), "燭州華信電子科技有限公司", false),
+            // A reading of something else (or of nothing) says nothing.
+            ("苏州华信和电子科技有限公司", Set([4]), "报关", false),
+            ("苏州华信和电子科技有限公司", Set([4]), "", false),
+          ])
+    func namesOtherwise(text: String, doubtful: Set<Int>, third: String, expected: Bool) {
+        #expect(CharacterVote.namesOtherwise(text, at: doubtful, third: third) == expected)
+    }
+
     @Test("the choices are made in a spaced text and in a stored value that differs elsewhere")
     func apply() throws {
         let outcome = try #require(CharacterVote.settle("010|材质:6063钻合金", "010|材质:6063铝合金", third: "010|材質:6063鋁合金").outcome)
