@@ -30,13 +30,13 @@ enum CharacterVote {
     }
 
     /// The positions where `first` and `second` (compact readings of one line) differ, when a vote can
-    /// settle them: one length, 1…`mostDifferences` differing characters, at most a third of the line,
-    /// all of them Chinese characters. Nil otherwise.
+    /// settle them: one length, 1…`mostDifferences` differing characters, at most two fifths of the line
+    /// (聚乙米颗粒 / 肾乙烯颗粒), all of them Chinese characters. Nil otherwise.
     static func differences(_ first: String, _ second: String) -> [Int]? {
         let a = Array(first), b = Array(second)
         guard a.count == b.count, !a.isEmpty else { return nil }
         let differing = a.indices.filter { a[$0] != b[$0] }
-        guard (1...mostDifferences).contains(differing.count), differing.count * 3 <= a.count,
+        guard (1...mostDifferences).contains(differing.count), differing.count * 5 <= a.count * 2,
               differing.allSatisfy({ a[$0].isHan && b[$0].isHan }) else { return nil }
         return differing
     }

@@ -26,11 +26,12 @@ struct CharacterVoteTests {
         #expect(CharacterVote.confidences(of: "聚乙烯", from: read) == [0, 0, 0])
     }
 
-    @Test("a vote needs the differences to be at most a third of the line")
-    func oneThird() {
+    @Test("a vote needs the differences to be at most two fifths of the line")
+    func twoFifths() {
         #expect(CharacterVote.differences("天津海晨物流公丁", "天津海晟物流公司") == [3, 7])   // 2 of 8
-        #expect(CharacterVote.differences("海晨物流公丁", "海晟物流公司") == [1, 5])           // 2 of 6
-        #expect(CharacterVote.differences("晨物流公丁", "晟物流公司") == nil)                 // 2 of 5
+        #expect(CharacterVote.differences("晨物流公丁", "晟物流公司") == [0, 4])             // 2 of 5
+        #expect(CharacterVote.differences("晨物公丁", "晟物公司") == nil)                     // 2 of 4
+        #expect(CharacterVote.differences("晨物", "晟物") == nil)                             // 1 of 2
         #expect(CharacterVote.differences("天津海晨", "天津海晨") == nil)                     // none
     }
 
@@ -39,6 +40,7 @@ struct CharacterVoteTests {
               ("苏州海晟进出口有限公司", "苏州海晨进出口有限公司", "蘇州海晟進出口有限公司", "苏州海晟进出口有限公司"),
               ("材质:6063钻合金", "材质:6063铝合金", "材質:6063鋁合金", "材质:6063铝合金"),
               ("天津海晨物流有限公丁", "天津海晟物流有限公司", "天津海晟物流有限公司", "天津海晟物流有限公司"),
+              ("聚乙米颗粒", "肾乙烯颗粒", "聚乙烯顆粒", "聚乙烯颗粒"),                          // two of five, one from each
           ])
     func settles(first: String, second: String, third: String, voted: String) throws {
         let outcome = try #require(CharacterVote.settle(first, second, third: third).outcome)
@@ -52,7 +54,7 @@ struct CharacterVoteTests {
               ("苏州海晟进出口有限公司", "苏州海晨进出口有限公司", "支州海晟進出口有限公司"),  // 苏 read otherwise
               ("洋而港区四期码买", "洋山港区四期码买", "洋山港區四期碼豆"),                    // 买 may be misread by both
               ("USD/6404/3", "USD/640473", "USD/6404/3"),                                    // not Chinese characters
-              ("聚乙米颗粒", "肾乙烯颗粒", "聚乙烯顆粒"),                                      // two of five differ: too many
+              ("聚乙米颗粒", "肾乙烯颗粒", "聚乙煥顆粒"),                                      // 煥 names neither
               ("乾燥剂", "干燥剂", "乾燥劑"),                                                  // 乾 stands for both 乾 and 干
               ("胡和", "胡磊", "胡磊"),                                                        // half the line differs
           ])
