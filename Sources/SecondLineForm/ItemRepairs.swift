@@ -199,21 +199,24 @@ enum ItemRepairs {
     /// An unreadable item number recovered from its row's position: only when a reading of it says that
     /// number (with letters confused with digits mapped back) or holds its digits in a number no item can
     /// have (`225` for `25`: a mark read beside it), and every other reading does too or is part of its
-    /// digits (a digit dropped, as in `5` for `15`), never another possible item number.
+    /// digits (a digit dropped, as in `5` for `15`), never another possible item number in digits.
     /// A declaration lists at most 50 items (XF-ITEM-COUNT).
     static let maximumItems = 50
 
     static func repairItemNumber(texts: [String], expected: Int) -> String? {
-        let numbers = texts.compactMap { text -> Int? in
+        let numbers = texts.compactMap { text -> (value: Int, lettersOnly: Bool)? in
             let compact = text.filter { !$0.isWhitespace }
             guard !compact.isEmpty, var mapped = OCRConfusion.digitsOnly(compact) else { return nil }
             while mapped.last == "." { mapped.removeLast() }
-            guard !mapped.isEmpty, mapped.allSatisfy(\.isASCIIDigit) else { return nil }
-            return Int(mapped)
+            guard !mapped.isEmpty, mapped.allSatisfy(\.isASCIIDigit), let value = Int(mapped) else { return nil }
+            return (value, !compact.contains(where: \.isASCIIDigit))
         }
         let digits = String(expected)
         let holds = { (n: Int) in n == expected || (n > Self.maximumItems && String(n).contains(digits)) }
-        guard numbers.contains(where: holds), numbers.allSatisfy({ holds($0) || digits.contains(String($0)) }) else { return nil }
+        // Letters alone (`dd` for 4, `D` for 5) may say the number through a known confusion, but are too weak
+        // to speak against a reading in digits.
+        guard numbers.contains(where: { holds($0.value) }),
+              numbers.allSatisfy({ holds($0.value) || digits.contains(String($0.value)) || $0.lettersOnly }) else { return nil }
         let shown = texts.filter { !$0.isEmpty }.map { "'\(FieldParser.normalize($0))'" }.joined(separator: " / ")
         return "read as \(shown); the row's position on its page (item \(expected)) confirms \(expected)"
     }

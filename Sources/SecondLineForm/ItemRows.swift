@@ -511,6 +511,17 @@ extension PageReader {
             guard let (v, _, m) = Self.quantity(FieldParser.compact(t), units: units) else { return FieldParser.compact(t) }
             return "\(v)|\(m.code)"
         }
+        if let other = checked.alternative, asQuantity(other) != asQuantity(checked.text) {
+            // The second network garbled the quantity (千克 read 手克, a digit dropped): the Traditional model, a
+            // third network, that reads it exactly as the first did makes two networks agree.
+            let third = recognizer.read(rect, .traditionalLine)
+            let thirdText = CharacterVote.simplifiedText(third.text)
+            if asQuantity(thirdText) == asQuantity(checked.text) {
+                notes.append("the second network read '\(FieldParser.normalize(other))'; a third (chi_tra) reads '\(FieldParser.compact(thirdText))', as the first")
+                checked.alternative = thirdText
+                checked.alternativeMinConfidence = third.minConfidence
+            }
+        }
         record(key + ".value", .decimal(value), read: checked, text: text, notes: notes, canonical: asQuantity, into: &scratch)
         if scratch.values[key + ".value"] != nil {
             scratch.values[key + ".unit"] = .string(unit.code)

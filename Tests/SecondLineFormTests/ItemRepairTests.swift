@@ -133,6 +133,10 @@ struct ItemRepairTests {
         #expect(ItemRepairs.repairItemNumber(texts: ["6.", ""], expected: 6) != nil)
         #expect(ItemRepairs.repairItemNumber(texts: ["l7", "工 7"], expected: 17) != nil)
         #expect(ItemRepairs.repairItemNumber(texts: ["2", "225"], expected: 25) != nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["4", "dd"], expected: 4) != nil)   // letters alone do not speak against digits
+        #expect(ItemRepairs.repairItemNumber(texts: ["5", "D"], expected: 5) != nil)
+        #expect(ItemRepairs.repairItemNumber(texts: ["D", "dd"], expected: 4) == nil)   // nor for the number
+        #expect(ItemRepairs.repairItemNumber(texts: ["4", "0"], expected: 4) == nil)    // a digit does
         // 39 and 12 are item numbers too: a reading of one is no mark beside the digit.
         #expect(ItemRepairs.repairItemNumber(texts: ["3", "39"], expected: 3) == nil)
         #expect(ItemRepairs.repairItemNumber(texts: ["12", "12"], expected: 2) == nil)
