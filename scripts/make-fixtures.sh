@@ -84,6 +84,8 @@ render clean 1 png "$(gen clean-import-nominal 101 3 import-declaration)" --nomi
 render clean 2 png "$(gen clean-export 102 5 export-declaration)" --blank-rate 0.3
 render clean 3 png "$(gen clean-import-record 103 2 import-record-list)" --inconsistent-rate 0.3
 render clean 4 pdf "$(gen clean-export-record-2p 104 8 export-record-list)"
+# A country name too long for its cell (特克斯和凯科斯群岛) wraps onto the code's line; the code goes below.
+render clean 5 png "$(gen clean-export-wrapped 110 3 export-declaration)"
 
 # Light: one 4-page TIFF, JPEG single pages, pages that disagree on a header value, 4 shuffled page files.
 render light 11 tiff "$(gen light-export-4p 111 20 export-declaration)" --tiff-bilevel never --blank-rate 0.2

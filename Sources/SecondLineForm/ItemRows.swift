@@ -265,10 +265,35 @@ extension PageReader {
             number("unitPrice", col[4][0], required: true, firstRead: unitRead, kind: .decimal) { FieldParser.decimal($0).map(FieldValue.decimal) }
             number("totalPrice", col[4][1], required: true, firstRead: totalRead, kind: .decimal) { FieldParser.decimal($0).map(FieldValue.decimal) }
         }
-        for (key, table, code, name) in [("currency", CodeTableName.currencies, nil, col[4][2]), ("originCountry", .countries, col[5][1], col[5][0]),
-                                         ("destinationCountry", .countries, col[6][1], col[6][0]),
-                                         ("domesticRegion", .domesticRegions, col[7][0], col[7][1]), ("dutyMode", .dutyModes, nil, col[8][0])] {
-            readItemCellOnce(key, [code, name], reuse: !unsafe.contains(key), into: &scratch) { namedCode(key, table: table, code: code, name: name, into: &$0) }
+        // A long name wraps onto the next line in a wider font (国(地) / 别不详 over (ZZZ)): a country's code
+        // then stands on the third line, a region's name runs onto it. Tried only when the cell as laid
+        // out leaves a gap: the third line may hold a stamp or a speck instead.
+        let wrappedCountry = { (lines: [PixelBox?]) in lines[2].map { (code: Optional($0), name: [lines[0], lines[1]]) } }
+        let cells: [(String, CodeTableName, PixelBox?, [PixelBox?], wrapped: (code: PixelBox?, name: [PixelBox?])?)] = [
+            ("currency", .currencies, nil, [col[4][2]], nil),
+            ("originCountry", .countries, col[5][1], [col[5][0]], wrappedCountry(col[5])),
+            ("destinationCountry", .countries, col[6][1], [col[6][0]], wrappedCountry(col[6])),
+            ("domesticRegion", .domesticRegions, col[7][0], [col[7][1]], col[7][2].map { _ in (col[7][0], [col[7][1], col[7][2]]) }),
+            ("dutyMode", .dutyModes, nil, [col[8][0]], nil),
+        ]
+        for (key, table, code, name, wrapped) in cells {
+            readItemCellOnce(key, [code] + name + (wrapped?.name ?? []), reuse: !unsafe.contains(key), into: &scratch) { scratch in
+                var asLaidOut = PageReading(formType: scratch.formType)
+                namedCode(key, table: table, code: code, name: name.compactMap { $0 }, into: &asLaidOut)
+                var taken = asLaidOut
+                if asLaidOut.values[key] == nil, let wrapped {
+                    var asWrapped = PageReading(formType: scratch.formType)
+                    namedCode(key, table: table, code: wrapped.code, name: wrapped.name.compactMap { $0 }, into: &asWrapped)
+                    if asWrapped.values[key] != nil {
+                        asWrapped.evidence[key]?.notes.append("the name runs onto the cell's next line")
+                        taken = asWrapped
+                    }
+                }
+                scratch.values.merge(taken.values) { $1 }
+                scratch.evidence.merge(taken.evidence) { $1 }
+                scratch.gaps += taken.gaps
+                scratch.findings += taken.findings
+            }
         }
         let item = ItemReading(values: scratch.values, evidence: scratch.evidence,
                                gaps: scratch.gaps.map { var g = $0; g.message = g.message.replacingOccurrences(of: ", \(g.field):", with: ", items[?].\(g.field):"); return g },
@@ -560,14 +585,19 @@ extension PageReader {
     }
 
     /// A code printed as a name (and sometimes also as `(code)`), resolved through its table.
-    func namedCode(_ key: String, table: CodeTableName, code: PixelBox?, name: PixelBox?, into scratch: inout PageReading) {
+    /// `name`: the lines the name is printed on (none, one, or two when it wraps).
+    func namedCode(_ key: String, table: CodeTableName, code: PixelBox?, name nameLines: [PixelBox], into scratch: inout PageReading) {
+        let name = union(nameLines)
         guard code != nil || name != nil else {
             scratch.gaps.append(gap(key, FieldProblem(.blank, "nothing is printed"), box: nil, text: nil))
             return
         }
         var codeRead = code.map { recognizer.read($0, ReadSettings(model: .latin, whitelist: "()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true)) }
         let codeText = codeRead.map { FieldParser.parenthesized($0.text) ?? FieldParser.compact($0.text) }
-        var nameRead = name.map { recognizer.read($0, .chineseLine) }
+        var nameRead = name.map { box in
+            let lines = nameLines.map { recognizer.read($0, .chineseLine) }
+            return ReadText(words: lines.flatMap(\.words), box: box)
+        }
         // A speck after a name is read as a comma or point: no table name begins or ends with one.
         let trimmedName = nameRead.map { FieldParser.trimmingStrayMarks($0.text, as: .word) }
         let nameText = trimmedName?.text ?? ""
@@ -588,8 +618,8 @@ extension PageReader {
                 codeTrusted = read.alternative.map { Self.agree(codeText ?? "", FieldParser.parenthesized($0) ?? $0) } ?? false
                 codeRead = read
             }
-            if let name, var read = nameRead {
-                attachOpinion(&read, rects: [name], settings: .chineseLine)
+            if var read = nameRead {
+                attachOpinion(&read, rects: nameLines, settings: .chineseLine)
                 nameTrusted = read.alternative.map { Self.agree(nameText, FieldParser.trimmingStrayMarks($0, as: .word).text) } ?? false
                 nameRead = read
             }

@@ -10,7 +10,7 @@ actor MultiPageReadings {
 
     /// The fixtures the suite reads; all are started on the first request so that they are read side by side.
     static let stems = ["light-export-4p-111", "light-export-4p-shuffled-115", "hard-export-3p-shuffled-124",
-                        "light-import-3p-conflict-114", "hard-export-record-3p-missing-125"]
+                        "light-import-3p-conflict-114", "hard-export-record-3p-missing-125", "clean-export-wrapped-110"]
 
     /// The result of reading the fixture `stem`: its page files as the truth lists them, in that order.
     func result(_ stem: String) async throws -> ResultDocument {
@@ -177,6 +177,23 @@ struct MultiPageTests {
         let (right, total) = check.checkItems(stem)
         print("\(stem): \(check.readItems.count)/\(check.truthItems.count) items, item fields right \(right)/\(total), gaps \(result.gaps.count), findings \(result.findings.count)")
         #expect(total > 0 && Double(right) / Double(total) >= 0.6, "\(stem): only \(right) of \(total) item fields read right")
+    }
+
+    /// 特克斯和凯科斯群岛 is too long for its cell: it wraps onto the line where the code usually stands, and
+    /// the code goes below it. Every item reads the country over the two lines and its code from the third.
+    @Test("a country name wrapped onto the code's line is read over two lines, its code from the third")
+    func wrappedCountryName() async throws {
+        let stem = "clean-export-wrapped-110"
+        let result = try await MultiPageReadings.shared.result(stem)
+        let check = try TruthCheck(stem, result)
+        try #require(check.truthItems.count == 3 && check.truthItems.allSatisfy { $0["destinationCountry"] as? String == "TCA" })
+        let items = try #require(result.declaration?.items)
+        #expect(items.map(\.destinationCountry) == ["TCA", "TCA", "TCA"])
+        for i in items.indices {
+            #expect(result.fields["items[\(i)].destinationCountry"]?.text.contains("特克斯和凯科斯群岛") == true)
+        }
+        #expect(result.fields["items[0].destinationCountry"]?.notes.contains("the name runs onto the cell's next line") == true)
+        _ = check.checkItems(stem)
     }
 
     @Test("header values of multi-page declarations are reconciled, with no spurious page conflicts",
