@@ -24,12 +24,26 @@ final class EarlierCell {
     /// Whether `ink` (another cell, cut to its ink) is the same print: the same size within a pixel or two
     /// and no stroke that one has and the other has not. The smaller is padded with paper, so that no
     /// edge of the larger goes unexamined.
-    func sameInk(as other: Raster) -> Bool {
-        guard abs(other.width - ink.width) <= 2, abs(other.height - ink.height) <= 2 else { return false }
+    func sameInk(as other: Raster) -> Bool { unexplainedInk(other) == 0 }
+
+    /// How many pixels of `other` (another cell, cut to its ink) and of this print lie more than a pixel from
+    /// the other's ink, specks of one pixel aside; nil unless the sizes agree within two pixels.
+    func unexplainedInk(_ other: Raster) -> Int? {
+        guard abs(other.width - ink.width) <= 2, abs(other.height - ink.height) <= 2 else { return nil }
         let width = max(other.width, ink.width), height = max(other.height, ink.height)
-        guard let a = ink.padded(toWidth: width, height: height), let b = other.padded(toWidth: width, height: height) else { return false }
-        return a.unexplainedInk(b) == 0
+        guard let a = ink.padded(toWidth: width, height: height), let b = other.padded(toWidth: width, height: height) else { return nil }
+        return a.unexplainedInk(b)
     }
+
+    /// Whether `other` is this print but for scan noise: at most one unexplained pixel in 40 of this
+    /// print's ink. A character that differs leaves far more (a whole stroke, some hundred pixels).
+    func nearlySameInk(as other: Raster) -> Bool {
+        guard let unexplained = unexplainedInk(other) else { return false }
+        return unexplained * 40 <= inkCount
+    }
+
+    /// Black pixels of `ink`.
+    var inkCount: Int { Int((ink.blackFraction() * Double(ink.width * ink.height)).rounded()) }
 }
 
 extension PageReader {
@@ -64,12 +78,36 @@ extension PageReader {
         let valuesBefore = Set(page.values.keys), evidenceBefore = Set(page.evidence.keys)
         let gapsBefore = page.gaps.count
         read(&page)
+        if let ink, page.gaps.count > gapsBefore { settleFromNearlySamePrint(key: key, ink: ink.raster, gapsFrom: gapsBefore, into: &page) }
         let newValues = Set(page.values.keys).subtracting(valuesBefore), newEvidence = Set(page.evidence.keys).subtracting(evidenceBefore)
         guard let ink, (earlierCells[key]?.count ?? 0) < Self.earlierCellsKept, !newValues.isEmpty, page.gaps.count == gapsBefore,
               newEvidence.allSatisfy({ (page.evidence[$0]?.confidence ?? 0) >= Self.reusableConfidence }) else { return }
         earlierCells[key, default: []].append(EarlierCell(ink: ink.raster, inkOrigin: (area.x + ink.x, area.y + ink.y),
                                                           values: page.values.filter { newValues.contains($0.key) },
                                                           evidence: page.evidence.filter { newEvidence.contains($0.key) }, page: pageNumber))
+    }
+
+    /// Where two readings of a field disagree and one of them is the value read with confidence from a print
+    /// that is the same but for scan noise (`nearlySameInk`: the same goods listed again on a noisy page),
+    /// that value stands: the ink says the text is the same, and one network here read it so.
+    func settleFromNearlySamePrint(key: String, ink: Raster, gapsFrom start: Int, into page: inout PageReading) {
+        guard let earlier = earlierCells[key]?.first(where: { $0.nearlySameInk(as: ink) }) else { return }
+        let compact = { (v: FieldValue?) -> String? in if case .string(let s)? = v { FieldParser.compact(s) } else { nil } }
+        var index = start
+        while index < page.gaps.count {
+            let gap = page.gaps[index]
+            guard let value = earlier.values[gap.field], let settled = compact(value),
+                  gap.readings.contains(where: { FieldParser.compact($0) == settled }) else { index += 1; continue }
+            page.gaps.remove(at: index)
+            page.values[gap.field] = value
+            var evidence = earlier.evidence[gap.field] ?? FieldEvidence(text: settled, confidence: 0.9, page: pageNumber)
+            evidence.page = pageNumber
+            evidence.box = gap.box
+            evidence.confidence = 0.9
+            evidence.notes = ["readings disagree (\(gap.readings.map { "'\($0)'" }.joined(separator: " / "))); the print is the same, but for scan noise, as one read on page \(earlier.page) as '\(settled)', as one reading here says"]
+            evidence.copiedFrom = earlier.page
+            page.evidence[gap.field] = evidence
+        }
     }
 
     /// A value read with this confidence is kept for the same ink elsewhere: two readings agreed, a

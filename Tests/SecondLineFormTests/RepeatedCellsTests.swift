@@ -39,16 +39,18 @@ struct RepeatedCellsTests {
         #expect(cells.count >= 20)
         for (field, ink) in cells {
             #expect(earlier(ink).sameInk(as: ink), "\(field)")
+            #expect(earlier(ink).nearlySameInk(as: ink), "\(field)")
             if let moved = shifted[field] { #expect(earlier(ink).sameInk(as: moved), "\(field) shifted") }
         }
     }
 
-    @Test("another value never matches: two dates two digits apart, and every cell of another declaration that prints something else")
+    @Test("another value never matches, not even within scan noise: two dates two digits apart, and every cell of another declaration that prints something else")
     func otherValues() throws {
         let cells = try cellInk("clean-import-nominal-101.png")
         // 2024-05-17 and 2024-05-21: the same size of ink.
         let ieDate = try #require(cells["ieDate"]), declarationDate = try #require(cells["declarationDate"])
         #expect(!earlier(ieDate).sameInk(as: declarationDate))
+        #expect(!earlier(ieDate).nearlySameInk(as: declarationDate))
         let other = try cellInk("clean-import-record-103.png")
         let truth = [try FormFixtures.truth("clean-import-nominal-101"), try FormFixtures.truth("clean-import-record-103")]
             .map { $0["declaration"] as? [String: Any] ?? [:] }
@@ -57,6 +59,7 @@ struct RepeatedCellsTests {
             guard let theirs = other[field], let a = truth[0][field], let b = truth[1][field], "\(a)" != "\(b)" else { continue }
             compared += 1
             #expect(!earlier(ink).sameInk(as: theirs), "\(field): \(a) and \(b)")
+            #expect(!earlier(ink).nearlySameInk(as: theirs), "\(field): \(a) and \(b), within scan noise")
         }
         #expect(compared >= 15)
     }
