@@ -277,22 +277,22 @@ extension PageReader {
             ("dutyMode", .dutyModes, nil, [col[8][0]], nil),
         ]
         for (key, table, code, name, wrapped) in cells {
-            readItemCellOnce(key, [code] + name + (wrapped?.name ?? []), reuse: !unsafe.contains(key), into: &scratch) { scratch in
-                var asLaidOut = PageReading(formType: scratch.formType)
+            readItemCellOnce(key, [code] + name + (wrapped?.name ?? []), reuse: !unsafe.contains(key), into: &scratch) { cell in
+                var asLaidOut = PageReading(formType: cell.formType)
                 namedCode(key, table: table, code: code, name: name.compactMap { $0 }, into: &asLaidOut)
                 var taken = asLaidOut
                 if asLaidOut.values[key] == nil, let wrapped {
-                    var asWrapped = PageReading(formType: scratch.formType)
+                    var asWrapped = PageReading(formType: cell.formType)
                     namedCode(key, table: table, code: wrapped.code, name: wrapped.name.compactMap { $0 }, into: &asWrapped)
                     if asWrapped.values[key] != nil {
                         asWrapped.evidence[key]?.notes.append("the name runs onto the cell's next line")
                         taken = asWrapped
                     }
                 }
-                scratch.values.merge(taken.values) { $1 }
-                scratch.evidence.merge(taken.evidence) { $1 }
-                scratch.gaps += taken.gaps
-                scratch.findings += taken.findings
+                cell.values.merge(taken.values) { $1 }
+                cell.evidence.merge(taken.evidence) { $1 }
+                cell.gaps += taken.gaps
+                cell.findings += taken.findings
             }
         }
         let item = ItemReading(values: scratch.values, evidence: scratch.evidence,

@@ -522,8 +522,8 @@ final class PageReader {
     /// not name another character there with confidence (it reads 嘉禾 at 0.89). Nil when the agreement
     /// is not doubtful (or not Chinese); otherwise whether it stands, the third reading, and whether every
     /// reading of the third network named another character at a doubtful place or none, if only unsure
-    /// (钻 read by both for 铝, chi_tra 鉑 and 招 at 0.00; 信和 for 信, chi_tra 信電): not enough to overrule the two, but a sign
-    /// against agreements the networks were all unsure of.
+    /// (钻 read by both for 铝, chi_tra 鉑 and 招 at 0.00; 信和 for 信, chi_tra 信電): not enough to overrule
+    /// the two, but a sign against agreements the networks were all unsure of.
     /// Only the Chinese characters of the doubtful words are checked, and only in text values.
     func confirmDoubtfulAgreement(_ read: ReadText, value: FieldValue) -> (confirmed: Bool, third: String, namedOtherwise: Bool)? {
         guard case .string = value, read.tieBreakSettings?.model == .chinese, !read.tieBreakRects.isEmpty else { return nil }

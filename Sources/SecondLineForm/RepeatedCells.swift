@@ -21,13 +21,13 @@ final class EarlierCell {
         self.page = page
     }
 
-    /// Whether `ink` (another cell, cut to its ink) is the same print: the same size within a pixel or two
-    /// and no stroke that one has and the other has not. The smaller is padded with paper, so that no
-    /// edge of the larger goes unexamined.
+    /// Whether `other` (another cell, cut to its ink) is the same print: the same size within a pixel or two
+    /// and no stroke that one has and the other has not.
     func sameInk(as other: Raster) -> Bool { unexplainedInk(other) == 0 }
 
-    /// How many pixels of `other` (another cell, cut to its ink) and of this print lie more than a pixel from
-    /// the other's ink, specks of one pixel aside; nil unless the sizes agree within two pixels.
+    /// How many pixels of `other` and of this print lie more than a pixel from the other's ink, specks of
+    /// one pixel aside; nil unless the sizes agree within two pixels. The smaller is padded with paper, so
+    /// that no edge of the larger goes unexamined.
     func unexplainedInk(_ other: Raster) -> Int? {
         guard abs(other.width - ink.width) <= 2, abs(other.height - ink.height) <= 2 else { return nil }
         let width = max(other.width, ink.width), height = max(other.height, ink.height)
