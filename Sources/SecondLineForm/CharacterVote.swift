@@ -124,8 +124,10 @@ enum CharacterVote {
     }
 
     /// Whether the third reading, aligned to `text` by the fewest edits, names another character at one of
-    /// `positions`, or none there (信和 read by both for 信, chi_tra 信電): at any confidence. False when the
-    /// two do not line up on at least half of `text`'s characters (a reading of something else, or nothing).
+    /// `positions`, or none there (信和 read by both for 信, chi_tra 信電): at any confidence. A position
+    /// counts as named only when every such alignment pairs it with its character (an extra 司 in 公司司 is
+    /// either one). False when a reading of another length lines up on fewer than half of `text`'s
+    /// characters (a reading of something else, or nothing).
     static func namesOtherwise(_ text: String, at positions: Set<Int>, third: String) -> Bool {
         let a = Array(text), c = Array(third)
         guard !a.isEmpty, !c.isEmpty else { return false }
@@ -139,15 +141,22 @@ enum CharacterVote {
                 cost[i][j] = min(cost[i + 1][j + 1] + (same(i, j) ? 0 : 1), cost[i + 1][j] + 1, cost[i][j + 1] + 1)
             }
         }
-        var i = 0, j = 0, matched: Set<Int> = []
-        while i < a.count && j < c.count {
-            if same(i, j) && cost[i][j] == cost[i + 1][j + 1] { matched.insert(i); i += 1; j += 1 }
-            else if cost[i][j] == cost[i + 1][j + 1] + 1 { i += 1; j += 1 }
-            else if cost[i][j] == cost[i + 1][j] + 1 { i += 1 }
-            else { j += 1 }
+        // Two alignments of fewest edits: one pairs characters as early as it can, one skips first.
+        func matched(pairingFirst: Bool) -> Set<Int> {
+            var i = 0, j = 0, found: Set<Int> = []
+            while i < a.count && j < c.count {
+                let pair = same(i, j) && cost[i][j] == cost[i + 1][j + 1]
+                if pair && pairingFirst { found.insert(i); i += 1; j += 1 }
+                else if cost[i][j] == cost[i + 1][j] + 1 { i += 1 }
+                else if cost[i][j] == cost[i][j + 1] + 1 { j += 1 }
+                else if pair { found.insert(i); i += 1; j += 1 }
+                else { i += 1; j += 1 }
+            }
+            return found
         }
-        guard matched.count * 2 >= a.count else { return false }
-        return !positions.isSubset(of: matched)
+        let named = matched(pairingFirst: true).intersection(matched(pairingFirst: false))
+        guard a.count == c.count || named.count * 2 >= a.count else { return false }
+        return !positions.isSubset(of: named)
     }
 
     /// Position in `a` → position in `c`: one for one when the lengths are equal, else by the letters,

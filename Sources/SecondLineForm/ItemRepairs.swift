@@ -214,8 +214,9 @@ enum ItemRepairs {
         let digits = String(expected)
         let holds = { (n: Int) in n == expected || (n > Self.maximumItems && String(n).contains(digits)) }
         // Letters alone (`dd` for 4, `D` for 5) may say the number through a known confusion, but are too weak
-        // to speak against a reading in digits.
-        guard numbers.contains(where: { holds($0.value) }),
+        // to speak against a reading in digits; once one is passed over, a reading in digits must say it.
+        let passedOver = numbers.contains { $0.lettersOnly && !holds($0.value) && !digits.contains(String($0.value)) }
+        guard numbers.contains(where: { holds($0.value) && !(passedOver && $0.lettersOnly) }),
               numbers.allSatisfy({ holds($0.value) || digits.contains(String($0.value)) || $0.lettersOnly }) else { return nil }
         let shown = texts.filter { !$0.isEmpty }.map { "'\(FieldParser.normalize($0))'" }.joined(separator: " / ")
         return "read as \(shown); the row's position on its page (item \(expected)) confirms \(expected)"

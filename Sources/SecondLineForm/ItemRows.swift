@@ -277,11 +277,13 @@ extension PageReader {
             ("dutyMode", .dutyModes, nil, [col[8][0]], nil),
         ]
         for (key, table, code, name, wrapped) in cells {
-            readItemCellOnce(key, [code] + name + (wrapped?.name ?? []), reuse: !unsafe.contains(key), into: &scratch) { cell in
+            readItemCellOnce(key, [code] + name + [wrapped?.code ?? nil] + (wrapped?.name ?? []), reuse: !unsafe.contains(key), into: &scratch) { cell in
                 var asLaidOut = PageReading(formType: cell.formType)
                 namedCode(key, table: table, code: code, name: name.compactMap { $0 }, into: &asLaidOut)
                 var taken = asLaidOut
-                if asLaidOut.values[key] == nil, let wrapped {
+                // Not where the cell as laid out shows a code and a name that disagree: that stays reported.
+                if asLaidOut.values[key] == nil, asLaidOut.findings.isEmpty,
+                   asLaidOut.gaps.allSatisfy({ $0.reason == .unreadable || $0.reason == .blank }), let wrapped {
                     var asWrapped = PageReading(formType: cell.formType)
                     namedCode(key, table: table, code: wrapped.code, name: wrapped.name.compactMap { $0 }, into: &asWrapped)
                     if asWrapped.values[key] != nil {
@@ -501,6 +503,8 @@ extension PageReader {
         }
         notes += FieldParser.strayMarkNotes(text, removed: FieldParser.trimmingStrayMarks(text, as: .quantity).removed)
         var checked = primary
+        // Set where chi_tra, not the second network, confirmed the reading: two of three networks (0.93).
+        var confirmedByThird = false
         if unit.distance > 0 || unitName != unit.name {
             // The repair must not rest on one reading: the other must name the same unit (exactly or by the same repair).
             let otherText = primary.alternative ?? ""
@@ -511,10 +515,13 @@ extension PageReader {
             // When the second network garbles the unit, the Traditional model (a third network) may confirm it:
             // it names the unit exactly, with the same number.
             var confirmation = confirms(otherText).map { $0 == unitName ? "" : " and '\($0)'" }
-            if confirmation == nil {
-                let third = CharacterVote.simplifiedText(recognizer.read(rect, .traditionalLine).text)
-                if let name = confirms(third), name == unit.name {
-                    confirmation = "; the second network read '\(FieldParser.normalize(otherText))', a third (chi_tra) '\(FieldParser.compact(third))'"
+            // Only where the second reading names no other number: chi_tra must not outvote its digits.
+            if confirmation == nil, Self.splitQuantity(FieldParser.compact(otherText)).map({ $0.0 == value }) ?? true {
+                let third = recognizer.read(rect, .traditionalLine)
+                let thirdText = CharacterVote.simplifiedText(third.text)
+                if third.minConfidence >= policy.minimumVote, let name = confirms(thirdText), name == unit.name {
+                    confirmation = "; the second network read '\(FieldParser.normalize(otherText))', a third (chi_tra) '\(FieldParser.compact(thirdText))'"
+                    confirmedByThird = true
                 }
             }
             guard let confirmation else {
@@ -536,18 +543,24 @@ extension PageReader {
             guard let (v, _, m) = Self.quantity(FieldParser.compact(t), units: units) else { return FieldParser.compact(t) }
             return "\(v)|\(m.code)"
         }
-        if let other = checked.alternative, asQuantity(other) != asQuantity(checked.text) {
-            // The second network garbled the quantity (千克 read 手克, a digit dropped): the Traditional model, a
-            // third network, that reads it exactly as the first did makes two networks agree.
+        if let other = checked.alternative, asQuantity(other) != asQuantity(checked.text),
+           Self.splitQuantity(FieldParser.compact(other)).map({ $0.0 == value }) ?? true {
+            // The second network garbled the unit (千克 read 手克) but names no other number: the Traditional
+            // model, a third network, that reads the quantity exactly as the first did, with confidence, makes
+            // two networks agree.
             let third = recognizer.read(rect, .traditionalLine)
             let thirdText = CharacterVote.simplifiedText(third.text)
-            if asQuantity(thirdText) == asQuantity(checked.text) {
+            if third.minConfidence >= policy.minimumVote, asQuantity(thirdText) == asQuantity(checked.text) {
                 notes.append("the second network read '\(FieldParser.normalize(other))'; a third (chi_tra) reads '\(FieldParser.compact(thirdText))', as the first")
                 checked.alternative = thirdText
                 checked.alternativeMinConfidence = third.minConfidence
+                confirmedByThird = true
             }
         }
         record(key + ".value", .decimal(value), read: checked, text: text, notes: notes, canonical: asQuantity, into: &scratch)
+        if confirmedByThird, let confidence = scratch.evidence[key + ".value"]?.confidence {
+            scratch.evidence[key + ".value"]?.confidence = min(confidence, 0.93)
+        }
         if scratch.values[key + ".value"] != nil {
             scratch.values[key + ".unit"] = .string(unit.code)
             scratch.evidence[key + ".unit"] = scratch.evidence[key + ".value"]

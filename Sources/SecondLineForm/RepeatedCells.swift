@@ -36,10 +36,11 @@ final class EarlierCell {
     }
 
     /// Whether `other` is this print but for scan noise: at most one unexplained pixel in 40 of this
-    /// print's ink. A character that differs leaves far more (a whole stroke, some hundred pixels).
+    /// print's ink. A Chinese character that differs leaves far more (a component, some hundred pixels);
+    /// a digit may not, so callers compare digits by reading them.
     func nearlySameInk(as other: Raster) -> Bool {
         guard let unexplained = unexplainedInk(other) else { return false }
-        return unexplained * 40 <= inkCount
+        return unexplained <= inkCount / 40
     }
 
     /// Black pixels of `ink`.
@@ -87,17 +88,25 @@ extension PageReader {
                                                           evidence: page.evidence.filter { newEvidence.contains($0.key) }, page: pageNumber))
     }
 
-    /// Where two readings of a field disagree and one of them is the value read with confidence from a print
-    /// that is the same but for scan noise (`nearlySameInk`: the same goods listed again on a noisy page),
-    /// that value stands: the ink says the text is the same, and one network here read it so.
+    /// Where two readings of a field disagree only in Chinese characters and one of them is the value read
+    /// with confidence from a print that is the same but for scan noise (`nearlySameInk`: the same goods
+    /// listed again on a noisy page), that value stands: the ink says the characters are the same (a
+    /// differing one leaves a component's worth of pixels), and one network here read them so. Digits and
+    /// letters must read alike in both readings: a differing digit leaves too few pixels to be seen.
     func settleFromNearlySamePrint(key: String, ink: Raster, gapsFrom start: Int, into page: inout PageReading) {
-        guard let earlier = earlierCells[key]?.first(where: { $0.nearlySameInk(as: ink) }) else { return }
+        let near = (earlierCells[key] ?? []).filter { $0.nearlySameInk(as: ink) }
+        guard !near.isEmpty else { return }
         let compact = { (v: FieldValue?) -> String? in if case .string(let s)? = v { FieldParser.compact(s) } else { nil } }
+        let notHan = { (t: String) in String(FieldParser.compact(t).filter { !$0.isHan }) }
         var index = start
         while index < page.gaps.count {
             let gap = page.gaps[index]
-            guard let value = earlier.values[gap.field], let settled = compact(value),
-                  gap.readings.contains(where: { FieldParser.compact($0) == settled }) else { index += 1; continue }
+            // Every nearly same print must say the same.
+            let values = Set(near.compactMap { compact($0.values[gap.field]) })
+            guard values.count == 1, let settled = values.first, let earlier = near.first(where: { compact($0.values[gap.field]) == settled }),
+                  let value = earlier.values[gap.field], gap.readings.count >= 2,
+                  gap.readings.contains(where: { FieldParser.compact($0) == settled }),
+                  gap.readings.allSatisfy({ notHan($0) == notHan(settled) }) else { index += 1; continue }
             page.gaps.remove(at: index)
             page.values[gap.field] = value
             var evidence = earlier.evidence[gap.field] ?? FieldEvidence(text: settled, confidence: 0.9, page: pageNumber)

@@ -116,6 +116,12 @@ struct CharacterVoteTests {
             // A reading of something else (or of nothing) says nothing.
             ("苏州华信和电子科技有限公司", Set([4]), "报关", false),
             ("苏州华信和电子科技有限公司", Set([4]), "", false),
+            // A repeated character read once: either copy may be the one missing.
+            ("有限公司司", Set([3]), "有限公司", true),
+            ("有限公司司", Set([4]), "有限公司", true),
+            // A one-character field is compared one for one.
+            ("铝", Set([0]), "鉑", true),
+            ("铝", Set([0]), "鋁", false),
           ])
     func namesOtherwise(text: String, doubtful: Set<Int>, third: String, expected: Bool) {
         #expect(CharacterVote.namesOtherwise(text, at: doubtful, third: third) == expected)

@@ -136,6 +136,7 @@ struct ItemRepairTests {
         #expect(ItemRepairs.repairItemNumber(texts: ["4", "dd"], expected: 4) != nil)   // letters alone do not speak against digits
         #expect(ItemRepairs.repairItemNumber(texts: ["5", "D"], expected: 5) != nil)
         #expect(ItemRepairs.repairItemNumber(texts: ["D", "dd"], expected: 4) == nil)   // nor for the number
+        #expect(ItemRepairs.repairItemNumber(texts: ["S", "B"], expected: 5) == nil)    // letters passed over: digits must say it
         #expect(ItemRepairs.repairItemNumber(texts: ["4", "0"], expected: 4) == nil)    // a digit does
         // 39 and 12 are item numbers too: a reading of one is no mark beside the digit.
         #expect(ItemRepairs.repairItemNumber(texts: ["3", "39"], expected: 3) == nil)
