@@ -642,20 +642,44 @@ extension PageReader {
         resolution.notes += strayNotes
         let box = union([code, name].compactMap { $0 })
         let shown = [codeText.map { "(\($0))" }, nameText.isEmpty ? nil : nameText].compactMap { $0 }.joined(separator: " ")
+        // A name printed alone that the two networks read apart is settled when chi_tra reads a table name
+        // exactly, with confidence, as one of the two does: two networks alike on a name of the table.
+        func settledByThird() -> Bool {
+            guard code == nil, !nameTrusted, let read = nameRead, let other = read.alternative,
+                  let settled = tableNameByThirdNetwork(nameLines, readings: [nameText, other], table: table) else { return false }
+            scratch.values[key] = .string(settled.code)
+            scratch.evidence[key] = FieldEvidence(text: settled.name, confidence: 0.93, page: pageNumber, box: box,
+                                                  notes: ["read as '\(nameText)' and '\(FieldParser.normalize(other))'; a third network (chi_tra) reads '\(settled.name)', as one of them does"])
+            return true
+        }
         switch resolution.outcome {
         case .code(let value):
             // A name alone must have been read the same twice; a code alone is not enough.
             if code == nil, !nameTrusted {
+                if settledByThird() { return }
                 scratch.gaps.append(gap(key, FieldProblem(.unreadable, "the name '\(nameText)' was not read the same twice"), box: box, text: shown))
                 return
             }
             scratch.values[key] = .string(value)
             scratch.evidence[key] = FieldEvidence(text: shown, confidence: resolution.support >= 2 ? 0.99 : 0.93, page: pageNumber, box: box, notes: resolution.notes)
         case .problem(let problem):
+            if resolution.mismatch == nil, settledByThird() { return }
             scratch.gaps.append(gap(key, problem, box: box, text: shown))
             if let finding = resolution.mismatch {
                 scratch.findings.append(Finding(rule: finding.rule, severity: finding.severity, fields: ["items[?].\(key)"], message: finding.message))
             }
         }
+    }
+
+    /// The table entry chi_tra reads on `lines` exactly (in Simplified characters, marks around it trimmed),
+    /// with confidence, when one of `readings` reads that same name exactly; nil otherwise.
+    func tableNameByThirdNetwork(_ lines: [PixelBox], readings: [String], table: CodeTableName) -> (code: String, name: String)? {
+        let reads = lines.map { recognizer.read($0, .traditionalLine) }
+        guard let confidence = reads.flatMap(\.words).map(\.confidence).min(), confidence >= policy.minimumVote else { return nil }
+        let name = FieldParser.compact(FieldParser.trimmingStrayMarks(CharacterVote.simplifiedText(joinLines(reads.map(\.text))), as: .word).text)
+        let entries = resolver.tables[table]
+        guard let code = entries.code(forName: name),
+              readings.contains(where: { FieldParser.compact(FieldParser.trimmingStrayMarks($0, as: .word).text) == name }) else { return nil }
+        return (code, name)
     }
 }

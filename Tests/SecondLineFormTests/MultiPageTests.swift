@@ -196,6 +196,24 @@ struct MultiPageTests {
         _ = check.checkItems(stem)
     }
 
+    /// chi_tra settles a quantity whose unit the second network garbled, and a name printed alone that the
+    /// two networks read apart (全免 / 全人免): every value so settled is the printed one.
+    @Test("values a third network (chi_tra) settles are right", arguments: ["clean-export-wrapped-110", "hard-export-record-3p-missing-125"])
+    func settledByThirdNetwork(stem: String) async throws {
+        let result = try await MultiPageReadings.shared.result(stem)
+        let check = try TruthCheck(stem, result)
+        let settled = result.fields.filter { $0.value.notes.contains { $0.contains("a third network (chi_tra) reads") || $0.contains("a third (chi_tra) reads") } }
+        #expect(!settled.isEmpty, "\(stem): no value was settled by chi_tra")
+        for (path, _) in settled {
+            let match = try #require(path.wholeMatch(of: /items\[([0-9]+)\]\.(.+)/), "\(stem): \(path)")
+            let index = try #require(Int(match.output.1))
+            try #require(index < check.visibleTruthItems.count && index < check.readItems.count)
+            let field = String(match.output.2)
+            let want = FormReaderTests.value(check.visibleTruthItems[index], field), got = FormReaderTests.value(check.readItems[index], field)
+            #expect(TruthCheck.same(want, got), "\(stem) \(path): settled as \(got ?? "nothing") but the form says \(want ?? "nothing")")
+        }
+    }
+
     @Test("header values of multi-page declarations are reconciled, with no spurious page conflicts",
           arguments: ["light-export-4p-111", "light-export-4p-shuffled-115", "light-import-3p-conflict-114", "hard-export-record-3p-missing-125"])
     func header(stem: String) async throws {
