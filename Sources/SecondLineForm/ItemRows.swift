@@ -516,13 +516,10 @@ extension PageReader {
             // it names the unit exactly, with the same number.
             var confirmation = confirms(otherText).map { $0 == unitName ? "" : " and '\($0)'" }
             // Only where the second reading names no other number: chi_tra must not outvote its digits.
-            if confirmation == nil, Self.splitQuantity(FieldParser.compact(otherText)).map({ $0.0 == value }) ?? true {
-                let third = recognizer.read(rect, .traditionalLine)
-                let thirdText = CharacterVote.simplifiedText(third.text)
-                if third.minConfidence >= policy.minimumVote, let name = confirms(thirdText), name == unit.name {
-                    confirmation = "; the second network read '\(FieldParser.normalize(otherText))', a third (chi_tra) '\(FieldParser.compact(thirdText))'"
-                    confirmedByThird = true
-                }
+            if confirmation == nil, Self.splitQuantity(FieldParser.compact(otherText)).map({ $0.0 == value }) ?? true,
+               let thirdText = confidentTraditionalReading([rect])?.text, let name = confirms(thirdText), name == unit.name {
+                confirmation = "; the second network read '\(FieldParser.normalize(otherText))', a third (chi_tra) '\(FieldParser.compact(thirdText))'"
+                confirmedByThird = true
             }
             guard let confirmation else {
                 scratch.gaps.append(gap(key, FieldProblem(.unreadable, "the unit '\(unitName)' is not a unit name of the table, and the second reading ('\(FieldParser.normalize(otherText))') does not confirm '\(unit.name)'"), box: rect, text: text))
@@ -548,12 +545,10 @@ extension PageReader {
             // The second network garbled the unit (千克 read 手克) but names no other number: the Traditional
             // model, a third network, that reads the quantity exactly as the first did, with confidence, makes
             // two networks agree.
-            let third = recognizer.read(rect, .traditionalLine)
-            let thirdText = CharacterVote.simplifiedText(third.text)
-            if third.minConfidence >= policy.minimumVote, asQuantity(thirdText) == asQuantity(checked.text) {
-                notes.append("the second network read '\(FieldParser.normalize(other))'; a third (chi_tra) reads '\(FieldParser.compact(thirdText))', as the first")
-                checked.alternative = thirdText
-                checked.alternativeMinConfidence = third.minConfidence
+            if let third = confidentTraditionalReading([rect]), asQuantity(third.text) == asQuantity(checked.text) {
+                notes.append("the second network read '\(FieldParser.normalize(other))'; a third (chi_tra) reads '\(FieldParser.compact(third.text))', as the first")
+                checked.alternative = third.text
+                checked.alternativeMinConfidence = third.lowestConfidence
                 confirmedByThird = true
             }
         }
@@ -674,9 +669,8 @@ extension PageReader {
     /// The table entry chi_tra reads on `lines` exactly (in Simplified characters, marks around it trimmed),
     /// with confidence, when one of `readings` reads that same name exactly; nil otherwise.
     func tableNameByThirdNetwork(_ lines: [PixelBox], readings: [String], table: CodeTableName) -> (code: String, name: String)? {
-        let reads = lines.map { recognizer.read($0, .traditionalLine) }
-        guard let confidence = reads.flatMap(\.words).map(\.confidence).min(), confidence >= policy.minimumVote else { return nil }
-        let name = FieldParser.compact(FieldParser.trimmingStrayMarks(CharacterVote.simplifiedText(joinLines(reads.map(\.text))), as: .word).text)
+        guard let third = confidentTraditionalReading(lines) else { return nil }
+        let name = FieldParser.compact(FieldParser.trimmingStrayMarks(third.text, as: .word).text)
         let entries = resolver.tables[table]
         guard let code = entries.code(forName: name),
               readings.contains(where: { FieldParser.compact(FieldParser.trimmingStrayMarks($0, as: .word).text) == name }) else { return nil }

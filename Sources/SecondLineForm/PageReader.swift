@@ -553,6 +553,14 @@ final class PageReader {
         return (joinLines(reads.map(\.text)), CharacterVote.characterConfidences(reads.flatMap(\.words)))
     }
 
+    /// The Traditional model's reading of `rects` (lines joined, in Simplified characters) and its lowest word
+    /// confidence, when it read something and every word with at least `policy.minimumVote`; nil otherwise.
+    func confidentTraditionalReading(_ rects: [PixelBox]) -> (text: String, lowestConfidence: Double)? {
+        let reads = rects.map { recognizer.read($0, .traditionalLine) }
+        guard let lowest = reads.flatMap(\.words).map(\.confidence).min(), lowest >= policy.minimumVote else { return nil }
+        return (CharacterVote.simplifiedText(joinLines(reads.map(\.text))), lowest)
+    }
+
     /// Where the Chinese and Han script models read a Chinese line differently in a character or two,
     /// the Traditional model votes on each (`CharacterVote`). Returns the value and text with the
     /// winners, and a note for the evidence; nil when the vote settles nothing. Only text values vote.

@@ -38,10 +38,10 @@ final class EarlierCell {
     /// Whether `other` is this print but for scan noise: at most one unexplained pixel in 40 of this
     /// print's ink. A Chinese character that differs leaves far more (a component, some hundred pixels);
     /// a digit may not, so callers compare digits by reading them.
-    func nearlySameInk(as other: Raster) -> Bool {
-        guard let unexplained = unexplainedInk(other) else { return false }
-        return unexplained <= inkCount / 40
-    }
+    func nearlySameInk(as other: Raster) -> Bool { unexplainedInk(other).map(nearlySame) ?? false }
+
+    /// Whether `unexplained` pixels (`unexplainedInk`) are few enough for scan noise alone.
+    func nearlySame(unexplained: Int) -> Bool { unexplained <= inkCount / 40 }
 
     /// Black pixels of `ink`.
     var inkCount: Int { Int((ink.blackFraction() * Double(ink.width * ink.height)).rounded()) }
@@ -59,7 +59,17 @@ extension PageReader {
     /// gap, is kept.
     func readUnlessRepeated(key: String, area: PixelBox, into page: inout PageReading, _ read: (inout PageReading) -> Void) {
         let ink = recognizer.cleanCrop(area)?.clippedToInk()
-        let earlier = ink.flatMap { ink in earlierCells[key]?.first { $0.sameInk(as: ink.raster) } }
+        // Each earlier print is measured against this one once, up to the first that is the same: the
+        // measures serve again when the reading leaves a gap (`settleFromNearlySamePrint`).
+        var measured: [(cell: EarlierCell, unexplained: Int)] = []
+        if let ink {
+            for cell in earlierCells[key] ?? [] {
+                guard let unexplained = cell.unexplainedInk(ink.raster) else { continue }
+                measured.append((cell, unexplained))
+                if unexplained == 0 { break }
+            }
+        }
+        let earlier = measured.last.flatMap { $0.unexplained == 0 ? $0.cell : nil }
         if CellRecognizer.debug, let ink {
             FileHandle.standardError.write(Data("cell \(key) page \(pageNumber) \(ink.raster.width)x\(ink.raster.height): \(earlier.map { "same as page \($0.page)" } ?? "read (\(earlierCells[key]?.count ?? 0) earlier)")\n".utf8))
         }
@@ -79,7 +89,9 @@ extension PageReader {
         let valuesBefore = Set(page.values.keys), evidenceBefore = Set(page.evidence.keys)
         let gapsBefore = page.gaps.count
         read(&page)
-        if let ink, page.gaps.count > gapsBefore { settleFromNearlySamePrint(key: key, ink: ink.raster, gapsFrom: gapsBefore, into: &page) }
+        if page.gaps.count > gapsBefore {
+            settleFromNearlySamePrint(near: measured.filter { $0.cell.nearlySame(unexplained: $0.unexplained) }.map(\.cell), gapsFrom: gapsBefore, into: &page)
+        }
         let newValues = Set(page.values.keys).subtracting(valuesBefore), newEvidence = Set(page.evidence.keys).subtracting(evidenceBefore)
         guard let ink, (earlierCells[key]?.count ?? 0) < Self.earlierCellsKept, !newValues.isEmpty, page.gaps.count == gapsBefore,
               newEvidence.allSatisfy({ (page.evidence[$0]?.confidence ?? 0) >= Self.reusableConfidence }) else { return }
@@ -93,8 +105,8 @@ extension PageReader {
     /// listed again on a noisy page), that value stands: the ink says the characters are the same (a
     /// differing one leaves a component's worth of pixels), and one network here read them so. Digits and
     /// letters must read alike in both readings: a differing digit leaves too few pixels to be seen.
-    func settleFromNearlySamePrint(key: String, ink: Raster, gapsFrom start: Int, into page: inout PageReading) {
-        let near = (earlierCells[key] ?? []).filter { $0.nearlySameInk(as: ink) }
+    /// `near`: the earlier prints of the cell's key that are nearly the same as its ink.
+    func settleFromNearlySamePrint(near: [EarlierCell], gapsFrom start: Int, into page: inout PageReading) {
         guard !near.isEmpty else { return }
         let compact = { (v: FieldValue?) -> String? in if case .string(let s)? = v { FieldParser.compact(s) } else { nil } }
         let notHan = { (t: String) in String(FieldParser.compact(t).filter { !$0.isHan }) }
