@@ -255,12 +255,28 @@ extension PageReader {
                 }
             } else {
                 // Both networks unsure: the same network on other pixels is no check, a third network is.
+                let thirdReading = tieBreakReading(read)
                 func voteOrDisagree() {
-                    guard let voted = vote(read, other: other, text: text, value: value, canonical: canonical) else { disagree(); return }
-                    page.values[field] = voted.value
-                    page.evidence[field] = FieldEvidence(text: voted.text, confidence: 0.9, page: pageNumber, box: box, notes: notes + [voted.note])
+                    if let voted = vote(read, other: other, text: text, value: value, canonical: canonical) {
+                        page.values[field] = voted.value
+                        page.evidence[field] = FieldEvidence(text: voted.text, confidence: 0.9, page: pageNumber, box: box, notes: notes + [voted.note])
+                        return
+                    }
+                    // The first network, reading other pixels, changes its mind to the second network's reading:
+                    // two networks agree, as surely as two first readings must, and chi_tra names nothing else.
+                    if read.tieBreakSettings?.model == .chinese, let reparse, let thirdReading, agree(other, thirdReading.text),
+                       max(read.alternativeMinConfidence ?? 0, thirdReading.lowestConfidence) >= policy.minimumAgreeing,
+                       !traditionalNamesOtherwise(FieldParser.compact(canonical(other)), rects: read.tieBreakRects),
+                       let otherValue = reparse(other) {
+                        page.values[field] = otherValue
+                        page.evidence[field] = FieldEvidence(text: other, confidence: 0.9, page: pageNumber, box: box,
+                                                             notes: notes + ["readings differ; the first network read again from other pixels agrees with the second ('\(FieldParser.normalize(other))', not '\(FieldParser.normalize(read.text))')"])
+                        return
+                    }
+                    disagree()
                 }
-                guard !unsure, let third = tieBreak(read) else { voteOrDisagree(); return }
+                guard !unsure, let thirdReading, thirdReading.lowestConfidence >= 0.85 else { voteOrDisagree(); return }
+                let third = thirdReading.text
                 if agree(read.text, third) {
                     // The Latin model enlarged can repeat its own misread digit (…333… for …335…): the Han
                     // script model, a third network, must not side with the other reading.

@@ -510,11 +510,26 @@ final class PageReader {
     /// A third reading when the first two disagree; the value stands only if the third agrees with
     /// it confidently.
     func tieBreak(_ read: ReadText, minimumConfidence: Double = 0.85) -> String? {
+        guard let third = tieBreakReading(read), third.lowestConfidence >= minimumConfidence else { return nil }
+        return third.text
+    }
+
+    /// The third reading (the first model on the crop enlarged) and its lowest word confidence; nil when
+    /// none can be made or it read nothing.
+    func tieBreakReading(_ read: ReadText) -> (text: String, lowestConfidence: Double)? {
         guard let settings = read.tieBreakSettings, !read.tieBreakRects.isEmpty else { return nil }
         let reads = read.tieBreakRects.map { readSettlingSeparators($0, settings, if: read.separatorsByInk) }
-        let words = reads.flatMap(\.words)
-        guard !words.isEmpty, (words.map(\.confidence).min() ?? 0) >= minimumConfidence else { return nil }
-        return joinLines(reads.map(\.text))
+        guard let lowest = reads.flatMap(\.words).map(\.confidence).min() else { return nil }
+        return (joinLines(reads.map(\.text)), lowest)
+    }
+
+    /// Whether the Traditional model, reading `rects` as scanned, names with confidence another character
+    /// than `text`'s (a compact reading) at one of its Chinese characters.
+    func traditionalNamesOtherwise(_ text: String, rects: [PixelBox]) -> Bool {
+        let (_, (third, confidence)) = readTraditional(rects, enlarged: false)
+        let chars = Array(text)
+        let chinese = Set(chars.indices.filter { chars[$0].isHan })
+        return CharacterVote.confirms(text, at: chinese, third: third, thirdConfidence: confidence, minimumConfidence: policy.minimumVote) == .contradicted
     }
 
     /// Two networks that agree on a Chinese line where one had next to no confidence in a character
