@@ -257,16 +257,22 @@ extension FormReader {
         return .string(out.trimmingCharacters(in: .whitespaces))
     }
 
-    /// The page that the item numbers read on a page put it on, when every number read agrees.
+    /// The page that the item numbers read on a page put it on: the page most of them put it on, when that
+    /// is more than half of the numbers read, and at least two when any other says otherwise (one number
+    /// misread, 2 for 27, does not lose the page its five neighbours place).
     static func pageImpliedByItems(_ page: PageReading, rowsPerPage: Int) -> Int? {
-        var implied = Set<Int>()
+        var votes: [Int: Int] = [:]
+        var numbered = 0
         for (row, item) in page.items.enumerated() {
             guard case .integer(let n)? = item.values["itemNumber"] else { continue }
+            numbered += 1
             let offset = n - 1 - row
-            guard offset >= 0, offset % rowsPerPage == 0 else { return nil }
-            implied.insert(offset / rowsPerPage + 1)
+            guard offset >= 0, offset % rowsPerPage == 0 else { continue }
+            votes[offset / rowsPerPage + 1, default: 0] += 1
         }
-        return implied.count == 1 ? implied.first : nil
+        guard let (implied, count) = votes.max(by: { $0.value < $1.value }), count * 2 > numbered,
+              count == numbered || count >= 2 else { return nil }
+        return implied
     }
 
     /// Pages whose place had to be inferred or could not be found, and page marks their items contradict.

@@ -200,10 +200,22 @@ struct MultiPageTests {
     /// two networks read apart (全免 / 全人免): every value so settled is the printed one.
     @Test("values a third network (chi_tra) settles are right", arguments: ["clean-export-wrapped-110", "hard-export-record-3p-missing-125"])
     func settledByThirdNetwork(stem: String) async throws {
+        try await Self.expectSettledRight(stem, by: "chi_tra") { $0.contains("a third network (chi_tra) reads") || $0.contains("a third (chi_tra) reads") }
+    }
+
+    /// The first network reading the crop enlarged sides with the second (棉制针织T / 棉制针织T恤): the value
+    /// settled so is the printed one.
+    @Test("values the first network settles by reading other pixels as the second did are right", arguments: ["clean-export-record-2p-104"])
+    func settledByRereading(stem: String) async throws {
+        try await Self.expectSettledRight(stem, by: "a reading again") { $0.contains("read again from other pixels agrees with the second") }
+    }
+
+    /// Every item value whose evidence carries a note `isSettling` accepts is the printed one; there is one.
+    static func expectSettledRight(_ stem: String, by what: String, _ isSettling: (String) -> Bool) async throws {
         let result = try await MultiPageReadings.shared.result(stem)
         let check = try TruthCheck(stem, result)
-        let settled = result.fields.filter { $0.value.notes.contains { $0.contains("a third network (chi_tra) reads") || $0.contains("a third (chi_tra) reads") } }
-        #expect(!settled.isEmpty, "\(stem): no value was settled by chi_tra")
+        let settled = result.fields.filter { $0.value.notes.contains(where: isSettling) }
+        #expect(!settled.isEmpty, "\(stem): no value was settled by \(what)")
         for (path, _) in settled {
             let match = try #require(path.wholeMatch(of: /items\[([0-9]+)\]\.(.+)/), "\(stem): \(path)")
             let index = try #require(Int(match.output.1))
@@ -347,6 +359,26 @@ struct AssemblyTests {
         #expect(result.declaration?.items.map(\.itemNumber) == (1...12).map { Optional($0) })
         #expect(result.findings.contains { $0.rule == "XF-PAGES" && $0.severity == .warning && $0.message.contains("as page 2") })
         #expect(!result.findings.contains { $0.rule == "XF-PAGES" && $0.message.contains("missing") }, "\(result.findings.map(\.message))")
+    }
+
+    @Test("one misread item number (2 for 9) does not lose the place the page's other numbers give it")
+    func placedByMostItems() {
+        var unmarked = Self.page(nil, of: nil, items: 7...12)
+        unmarked.items[2].values["itemNumber"] = .integer(2)
+        let pages = [unmarked, Self.page(1, of: 3, items: 1...6), Self.page(3, of: 3, items: 13...14)]
+        let result = reader.assemble(pages, rejections: [])
+        #expect(result.declaration?.items.map(\.itemNumber) == [1, 2, 3, 4, 5, 6, 7, 8, 2, 10, 11, 12, 13, 14].map { Optional($0) })
+        #expect(result.findings.contains { $0.rule == "XF-PAGES" && $0.severity == .warning && $0.message.contains("as page 2") })
+        #expect(result.findings.contains { $0.rule == "XF-ITEM-COUNT" && $0.fields == ["items[8].itemNumber"] })
+    }
+
+    @Test("item numbers that place a page nowhere in agreement leave its place unknown", arguments: [
+        [7, 2], [7, 13, 19], [2],
+    ])
+    func itemsDisagreeOnPlace(numbers: [Int]) {
+        var unmarked = Self.page(nil, of: nil, items: 1...numbers.count)
+        for (row, n) in numbers.enumerated() { unmarked.items[row].values["itemNumber"] = .integer(n) }
+        #expect(FormReader.pageImpliedByItems(unmarked, rowsPerPage: 6) == nil)
     }
 
     @Test("a page placed by its items where another page already is keeps its rows and is reported, never dropped")
