@@ -34,6 +34,8 @@ struct ReadText: Sendable, Hashable {
     /// This reading's separators were settled by the ink (`SeparatorBars`); the second and third readings
     /// made for it are settled so too.
     var separatorsByInk = false
+    /// The ink holds a separator bar this reading did not read as one (`SeparatorBars.barsUnread`).
+    var separatorUnread = false
     var text: String { words.map(\.text).joined(separator: " ") }
     /// Mean word confidence in [0, 1]; 0 when nothing was read.
     var confidence: Double { words.isEmpty ? 0 : words.map(\.confidence).reduce(0, +) / Double(words.count) }
@@ -128,7 +130,8 @@ final class CellRecognizer {
             return .empty(rect)
         }
         let margin = max(8, dpi / 25)
-        let source2 = settings.scale == 1 ? crop : (crop.scaled(settings.scale) ?? crop)
+        let stretched = crop.contrastStretched() ?? crop
+        let source2 = settings.scale == 1 ? stretched : (stretched.scaled(settings.scale) ?? stretched)
         guard let padded = source2.bordered(margin), let pix = pixClone(padded.pix) else { return .empty(rect) }
         let started = Self.debug ? DispatchTime.now().uptimeNanoseconds : 0
         let mode: PageSegmentationMode = settings.singleWord ? .singleWord : settings.singleLine ? .singleLine : .singleBlock

@@ -93,6 +93,11 @@ public struct CodeFieldResolver: Sendable {
                 return problem(.unreadable, "the code could not be read and the short name '\(name)' alone does not settle it")
             }
             guard nameTrusted || match.distance == 0 else { return problem(.unreadable, "the name '\(name)' was read with low confidence and no code confirms it") }
+            // A code read, if unsure, that is far from the name's code may be another code printed with the
+            // name (AUS000 with 中国香港): taking the name's code would hide the mismatch.
+            guard code.isEmpty || Self.distance(code, match.code) <= max(1, match.code.count / 3) else {
+                return problem(.unreadable, "the code read as '\(read)' is unsure and far from \(match.code), the code of the printed name '\(match.name)'; code and name may disagree")
+            }
             let why = code.isEmpty ? "no code was read" : "the code read as '\(code)' is not usable"
             return CodeResolution(outcome: .code(match.code), notes: ["\(why); code taken from the printed name '\(match.name)'"], mismatch: nil, support: 1)
         }

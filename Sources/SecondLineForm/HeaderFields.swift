@@ -237,7 +237,10 @@ extension PageReader {
             }
             if agree(read.text, other) {
                 let check = confirmDoubtfulAgreement(read, value: value)
-                if let check, !check.confirmed {
+                if case .decimal = value, let third = numberReadOtherwise(read) {
+                    page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but one reading was unsure of it (%.2f) and a third network (chi_tra) reads '%@'", FieldParser.normalize(read.text), min(read.minConfidence, read.alternativeMinConfidence ?? 1), third)), box: box, text: text))
+                    return
+                } else if let check, !check.confirmed {
                     page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but one reading had no confidence in a character (%.2f) and a third network (chi_tra) reads it otherwise: '%@'", FieldParser.normalize(read.text), min(read.minConfidence, read.alternativeMinConfidence ?? 1), check.third)), box: box, text: text))
                     return
                 } else if !unsure {
@@ -266,6 +269,8 @@ extension PageReader {
                     // two networks agree, as surely as two first readings must, and chi_tra names nothing else.
                     if read.tieBreakSettings?.model == .chinese, let reparse, let thirdReading, agree(other, thirdReading.text),
                        max(read.alternativeMinConfidence ?? 0, thirdReading.lowestConfidence) >= policy.minimumAgreeing,
+                       departuresSure(first: FieldParser.compact(canonical(read.text)), agreeing: FieldParser.compact(canonical(other)),
+                                      readings: [read.alternativeWords, thirdReading.words]),
                        !traditionalNamesOtherwise(FieldParser.compact(canonical(other)), rects: read.tieBreakRects),
                        let otherValue = reparse(other) {
                         page.values[field] = otherValue

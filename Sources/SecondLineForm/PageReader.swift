@@ -500,8 +500,9 @@ final class PageReader {
         let top = max(0, rect.y - pad)
         let strip = PixelBox(x: rect.x, y: top, width: rect.width, height: rect.y + rect.height + pad - top)
         let ink = recognizer.inkComponents(in: strip).filter { $0.y < rect.y + rect.height && $0.y + $0.height > rect.y }
-        guard !ink.contains(where: { $0.y <= strip.y || $0.y + $0.height >= strip.y + strip.height }),
-              let words = SeparatorBars.resolve(read.words, ink: ink) else { return read }
+        guard !ink.contains(where: { $0.y <= strip.y || $0.y + $0.height >= strip.y + strip.height }) else { return read }
+        guard let words = SeparatorBars.resolve(read.words, ink: ink) else { return read }
+        read.separatorUnread = SeparatorBars.barsUnread(words, ink: ink)
         read.words = words
         read.separatorsByInk = true
         return read
@@ -516,11 +517,25 @@ final class PageReader {
 
     /// The third reading (the first model on the crop enlarged) and its lowest word confidence; nil when
     /// none can be made or it read nothing.
-    func tieBreakReading(_ read: ReadText) -> (text: String, lowestConfidence: Double)? {
+    func tieBreakReading(_ read: ReadText) -> (text: String, lowestConfidence: Double, words: [ReadWord])? {
         guard let settings = read.tieBreakSettings, !read.tieBreakRects.isEmpty else { return nil }
         let reads = read.tieBreakRects.map { readSettlingSeparators($0, settings, if: read.separatorsByInk) }
-        guard let lowest = reads.flatMap(\.words).map(\.confidence).min() else { return nil }
-        return (joinLines(reads.map(\.text)), lowest)
+        let words = reads.flatMap(\.words)
+        guard let lowest = words.map(\.confidence).min() else { return nil }
+        return (joinLines(reads.map(\.text)), lowest, words)
+    }
+
+    /// Whether two readings that agree (`agreeing`, compact, in the field's canonical form) against a first
+    /// (`first`) each read the characters where they depart from it with at least `policy.minimumVote`
+    /// (the confidence of the word each was read in): 铝 at 0.57 and 0.58 against 钻, not 钻 at 0.26 and
+    /// 0.43 against 铅. Readings of other lengths are compared by their lowest word instead.
+    func departuresSure(first: String, agreeing: String, readings: [[ReadWord]]) -> Bool {
+        let a = Array(first), b = Array(agreeing)
+        return readings.allSatisfy { words in
+            guard a.count == b.count else { return (words.map(\.confidence).min() ?? 0) >= policy.minimumVote }
+            let confidence = CharacterVote.confidences(of: agreeing, from: CharacterVote.characterConfidences(words))
+            return b.indices.allSatisfy { a[$0] == b[$0] || confidence[$0] >= policy.minimumVote }
+        }
     }
 
     /// Whether the Traditional model, reading `rects` as scanned, names with confidence another character
@@ -557,6 +572,19 @@ final class PageReader {
         }
         // The third network is unsure too, or does not line up: it has nothing against the agreement.
         return (true, third, namedOtherwise)
+    }
+
+    /// A number two networks read alike where one was unsure of it (lowest word below `policy.minimumWord`:
+    /// 486.4 for 489.4, chi_sim 0.29, HanS 0.82) is read by the Traditional model as well: its reading when it
+    /// names other digits; nil when it names the same digits (points and commas aside), or none.
+    func numberReadOtherwise(_ read: ReadText) -> String? {
+        guard !read.tieBreakRects.isEmpty, min(read.minConfidence, read.alternativeMinConfidence ?? 1) < policy.minimumWord else { return nil }
+        let third = FieldParser.normalize(joinLines(read.tieBreakRects.map { recognizer.read($0, .traditionalLine).text }))
+        // Digits only: the models set stray points and commas beside a number differently.
+        let digits = { (t: String) in String(t.filter(\.isASCIIDigit)) }
+        let named = digits(third)
+        guard !named.isEmpty, named != digits(FieldParser.normalize(read.text)) else { return nil }
+        return third
     }
 
     /// The Traditional model's reading of `rects`, as scanned or enlarged 1.5× (other pixels: it often
@@ -627,8 +655,8 @@ final class PageReader {
     /// Whether two readings of the same pixels say the same thing. Spacing and character width never
     /// matter; in a field of digits the letters O and l that a general model reads for 0 and 1 do not either.
     static func agree(_ primary: String, _ other: String) -> Bool {
-        let a = FieldParser.compact(primary).uppercased()
-        var b = FieldParser.compact(other.replacingOccurrences(of: "。", with: ".")).uppercased()
+        let a = foldingLookalikeCase(FieldParser.compact(primary))
+        var b = foldingLookalikeCase(FieldParser.compact(other.replacingOccurrences(of: "。", with: ".")))
         if a.isEmpty || b.isEmpty { return false }
         if a == b { return true }
         // Stray marks at either end of the other reading (a border, a speck, a colon of the label) are
@@ -644,10 +672,16 @@ final class PageReader {
         if a == b { return true }
         if a.allSatisfy({ $0.isASCIIDigit || ".-/".contains($0) }) {
             b = String(b.map { c -> Character in
-                switch c { case "O", "D", "Q": return "0"; case "I", "L", "|", "!": return "1"; default: return c }
+                switch c { case "O", "D", "Q", "d", "q": return "0"; case "I", "L", "|", "!", "i", "l": return "1"; default: return c }
             })
         }
         return a == b
+    }
+
+    /// Small letters shaped like their capitals (c o s u v w x z) in capitals: two readings that differ only
+    /// there agree. Other letters' case is content (mAh, not mah).
+    static func foldingLookalikeCase(_ text: String) -> String {
+        String(text.map { "cosuvwxz".contains($0) ? Character($0.uppercased()) : $0 })
     }
 
     func evidence(_ read: ReadText, text: String? = nil, confidence: Double? = nil, notes: [String] = []) -> FieldEvidence {

@@ -66,6 +66,17 @@ final class Raster {
         return wrap(pixConvertTo1(pix, Int32(threshold)))
     }
 
+    /// The crop stretched so that its darkest ink (the 1st percentile) is black and its paper (the 99th)
+    /// white. Tesseract thresholds each crop itself and loses faint grey-on-grey print (a page mark read as
+    /// nothing); on the stretched crop it reads more of every tier. Nil when the crop is not grey or holds
+    /// no contrast to stretch.
+    func contrastStretched() -> Raster? {
+        guard depth == 8, pixGetColormap(pix) == nil else { return nil }
+        var ink: UInt32 = 0, paper: UInt32 = 255
+        guard pixGetRankValue(pix, 1, 0.01, &ink) == 0, pixGetRankValue(pix, 1, 0.99, &paper) == 0, paper > ink + 20 else { return nil }
+        return wrap(pixGammaTRC(nil, pix, 1.0, Int32(ink), Int32(paper)))
+    }
+
     func scaled(_ factor: Double) -> Raster? { wrap(pixScale(pix, Float(factor), Float(factor))) }
 
     /// 2× reduction of a bilevel image keeping every black pixel (thin ruled lines survive).

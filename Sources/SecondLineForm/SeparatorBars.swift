@@ -12,27 +12,23 @@ enum SeparatorBars {
     /// Digits and capitals of cap height whose ink is one component: the measure of a letter's height.
     private static let reference: Set<Character> = Set("023456789ABCDEFGHKLMNPRSTUVWXYZ")
 
-    /// `words` with every bar-like character settled by the ink: bars become '|', doubled or inkless
-    /// readings beside a bar are dropped. Nil when any bar-like character cannot be settled (its box holds
-    /// something else, the line has no digit or capital to measure by, or a bar was read as nothing).
-    /// Words left empty are dropped. `ink`: the boxes of the ink components of the read rectangle.
-    static func resolve(_ words: [ReadWord], ink: [PixelBox]) -> [ReadWord]? {
-        struct Symbol { var word: Int; var text: String; var box: PixelBox; var character: Character? { text.count == 1 ? text.first : nil } }
+    private struct Symbol { var word: Int; var text: String; var box: PixelBox; var character: Character? { text.count == 1 ? text.first : nil } }
+
+    /// The words' characters, each with the ink components it owns and the components no character's box
+    /// reaches, and the height of the line's digits and capitals. Nil when a word has no character boxes or
+    /// the line has fewer than two digits or capitals to measure by.
+    private static func measure(_ words: [ReadWord], ink: [PixelBox]) -> (symbols: [Symbol], owned: [[PixelBox]], unowned: [PixelBox], letterHeight: Double)? {
         var symbols: [Symbol] = []
         for (index, word) in words.enumerated() {
             guard !word.symbols.isEmpty, word.symbols.map(\.text).joined() == word.text else { return nil }
             symbols += word.symbols.map { Symbol(word: index, text: $0.text, box: $0.box) }
         }
-        let isBarLike = { (s: Symbol) in s.character.map { barLike.contains($0) } ?? false }
-        guard symbols.contains(where: isBarLike) else { return words }
-
         // Each ink component belongs to the character whose box matches its extent best, on its line: the
         // model's boxes can be far too wide (a Chinese character's box reaching over the next digits).
         func overlap(_ a: PixelBox, _ b: PixelBox) -> Double {
             let shared = min(a.x + a.width, b.x + b.width) - max(a.x, b.x)
             return shared <= 0 ? 0 : Double(shared) / Double(max(a.x + a.width, b.x + b.width) - min(a.x, b.x))
         }
-        func sameLine(_ a: PixelBox, _ b: PixelBox) -> Bool { min(a.y + a.height, b.y + b.height) > max(a.y, b.y) }
         var owned = Array(repeating: [PixelBox](), count: symbols.count)
         var unowned: [PixelBox] = []
         for component in ink {
@@ -44,9 +40,36 @@ enum SeparatorBars {
             return owned[i][0].height
         }.sorted()
         guard heights.count >= 2 else { return nil }
-        let letterHeight = Double(heights[heights.count / 2])
-        // One straight stroke: a bracket （ or the 刂 of 制, as tall, is wider.
-        func isBar(_ c: PixelBox) -> Bool { Double(c.height) >= 1.25 * letterHeight && Double(c.width) <= max(2, 0.16 * Double(c.height)) }
+        return (symbols, owned, unowned, Double(heights[heights.count / 2]))
+    }
+
+    private static func sameLine(_ a: PixelBox, _ b: PixelBox) -> Bool { min(a.y + a.height, b.y + b.height) > max(a.y, b.y) }
+
+    /// One straight stroke much taller than a letter: a bracket （ or the 刂 of 制, as tall, is wider.
+    private static func isBar(_ c: PixelBox, letterHeight: Double) -> Bool {
+        Double(c.height) >= 1.25 * letterHeight && Double(c.width) <= max(2, 0.16 * Double(c.height))
+    }
+
+    /// Whether the ink holds more bars than `settled` (a reading whose separators `resolve` settled) holds
+    /// separators: a bar read as nothing, its ink in a Chinese character's box (`英寸品牌` for `英寸|品牌`,
+    /// by both networks). A Chinese character with a lone straight stroke (引) counts as a bar too: such a
+    /// line is doubted, never changed.
+    static func barsUnread(_ settled: [ReadWord], ink: [PixelBox]) -> Bool {
+        guard let (_, _, _, letterHeight) = measure(settled, ink: ink) else { return false }
+        let bars = ink.filter { isBar($0, letterHeight: letterHeight) }.count
+        return bars > settled.map { $0.text.filter { $0 == "|" }.count }.reduce(0, +)
+    }
+
+    /// `words` with every bar-like character settled by the ink: bars become '|', doubled or inkless
+    /// readings beside a bar are dropped. Nil when any bar-like character cannot be settled (its box holds
+    /// something else, the line has no digit or capital to measure by, or a bar was read as nothing).
+    /// Words left empty are dropped. `ink`: the boxes of the ink components of the read rectangle.
+    static func resolve(_ words: [ReadWord], ink: [PixelBox]) -> [ReadWord]? {
+        let isBarLike = { (s: Symbol) in s.character.map { barLike.contains($0) } ?? false }
+        guard words.allSatisfy({ !$0.symbols.isEmpty && $0.symbols.map(\.text).joined() == $0.text }) else { return nil }
+        guard words.contains(where: { $0.symbols.contains { $0.text.count == 1 && barLike.contains($0.text.first!) } }) else { return words }
+        guard let (symbols, owned, unowned, letterHeight) = measure(words, ink: ink) else { return nil }
+        func isBar(_ c: PixelBox) -> Bool { Self.isBar(c, letterHeight: letterHeight) }
         func isLetter(_ c: PixelBox) -> Bool { Double(c.height) >= 0.6 * letterHeight && Double(c.height) <= 1.15 * letterHeight }
         // A bar that no character's box reaches was not read at all.
         guard !unowned.contains(where: isBar) else { return nil }

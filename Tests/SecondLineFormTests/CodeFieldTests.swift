@@ -49,6 +49,18 @@ struct CodeFieldTests {
         #expect(r.outcome == .code("STP"))
     }
 
+    @Test("a code read unsure and far from the name's code may be a mismatch: the name does not settle it")
+    func farCodeNotReplacedByName() {
+        // AUS000 printed with 中国香港, the code read with an O too many.
+        let far = resolver.resolve(field: "loadingPort", table: .ports, codeText: "AUSOO00", nameText: "中国香港")
+        guard case .problem(let p) = far.outcome else { Issue.record("a far code must not give the name's code"); return }
+        #expect(p.reason == .unreadable)
+        #expect(p.message.contains("may disagree"))
+        // A code one character off its shape, near the name's code, is still recovered from the name.
+        let near = resolver.resolve(field: "loadingPort", table: .ports, codeText: "HKGOO00", nameText: "中国香港")
+        #expect(near.outcome == .code("HKG000"))
+    }
+
     @Test("a short name alone (CIF, C&F) does not settle a code")
     func shortNameAlone() {
         let r = resolver.resolve(field: "transactionMode", table: .transactionModes, codeText: nil, nameText: "C&F", codeTrusted: false)

@@ -144,6 +144,15 @@ struct FieldParserTests {
         #expect(!PageReader.agree("109834125162037211", "909834125162037211"))
         #expect(!PageReader.agree("USD/3264/3", "USD/32647/3"))
         #expect(!PageReader.agree("55404247", "55404.247"))
+        #expect(PageReader.agree("220120230260354831", "22o12023o26o354831"))
+    }
+
+    @Test("letters whose small and capital forms look alike agree in either case; other letters' case is content")
+    func letterCase() {
+        #expect(PageReader.agree("COSCO SHIPPING", "cOScO SHIPPING"))
+        #expect(PageReader.agree("3.7V", "3.7v"))
+        #expect(!PageReader.agree("3000mAh", "3000mah"))
+        #expect(!PageReader.agree("ACME", "Acme"))
     }
 
     @Test("a full stop after a name is content; after digits it is a speck")

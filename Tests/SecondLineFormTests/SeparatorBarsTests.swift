@@ -48,6 +48,19 @@ struct SeparatorBarsTests {
         #expect(Self.text(SeparatorBars.resolve(words, ink: ink)) == "X1001|")
     }
 
+    @Test("a bar inside a Chinese character's box, read as nothing ('0|0|英品'), is a separator unread; each bar read is none")
+    func barReadAsNothing() {
+        let head = [("0", Self.box(15, 30)), ("|", Self.box(40, 43, 18, 52)), ("0", Self.box(52, 67)), ("|", Self.box(77, 80, 18, 52))]
+        let ink = [Self.box(15, 30), Self.bar(40), Self.box(52, 67), Self.bar(77), Self.box(90, 120, 18, 52), Self.bar(124), Self.box(130, 160, 18, 52)]
+        // 英's box reaches over the bar between the two characters.
+        let dropped = SeparatorBars.resolve([Self.word(head + [("英", Self.box(90, 128, 18, 52)), ("品", Self.box(130, 160, 18, 52))])], ink: ink)
+        #expect(Self.text(dropped) == "0|0|英品")
+        #expect(SeparatorBars.barsUnread(dropped ?? [], ink: ink))
+        let read = SeparatorBars.resolve([Self.word(head + [("英", Self.box(90, 120, 18, 52)), ("|", Self.box(123, 127, 18, 52)), ("品", Self.box(130, 160, 18, 52))])], ink: ink)
+        #expect(Self.text(read) == "0|0|英|品")
+        #expect(!SeparatorBars.barsUnread(read ?? [], ink: ink))
+    }
+
     @Test("what the ink cannot settle is left to the caller (nil)")
     func unsettled() {
         let digits = [("0", Self.box(15, 30)), ("0", Self.box(52, 67))]
