@@ -100,6 +100,7 @@ extension PageReader {
         let latinText = !text.isEmpty && !text.unicodeScalars.contains { $0.properties.isIdeographic }
         if kind == .documents {
             combined.alternative = joinLines(rects.map { recognizer.read($0, .latinLine).text })
+            combined.tieBreakRects = rects
         } else if primary.model == .chinese && latinText {
             // Latin text: the Latin model reads it, the Chinese model's reading checks it.
             let latinReads = rects.map { recognizer.read($0, .latinLine) }
@@ -213,12 +214,23 @@ extension PageReader {
         } else if let other = read.alternative, field == "attachedDocuments" {
             // The Latin model garbles the Chinese prefix; the documents themselves must read the same.
             let tokens = { (t: String) in FieldParser.normalize(t).matches(of: /([0-9A-Za-z]{1,4})\s*:\s*([0-9A-Za-z\-\/]{4,})/).map { "\($0.1):\($0.2)" } }
-            guard !tokens(read.text).isEmpty, tokens(read.text) == tokens(other) else {
+            guard !tokens(read.text).isEmpty else {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
                 return
             }
-            notes.append("two independent readings agree")
-            confidence = 0.98
+            if tokens(read.text) == tokens(other) {
+                notes.append("two independent readings agree")
+                confidence = 0.98
+            } else {
+                // A third network (HanS) that reads the documents as the first did makes two of three.
+                let third = joinLines(read.tieBreakRects.map { recognizer.read($0, .hanLine).text })
+                guard !read.tieBreakRects.isEmpty, tokens(third) == tokens(read.text) else {
+                    page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
+                    return
+                }
+                notes.append("two of three readings agree (the Latin model read '\(FieldParser.normalize(other))')")
+                confidence = 0.93
+            }
         } else if let other = read.alternative, Self.calibrating, agree(read.text, other) {
             // Calibration run: every agreeing pair is kept, with the raw confidence of the surer network,
             // so that the benchmark can show how often such agreements are right at each confidence.
@@ -258,7 +270,12 @@ extension PageReader {
                 }
             } else {
                 // Both networks unsure: the same network on other pixels is no check, a third network is.
-                let thirdReading = tieBreakReading(read)
+                // The third reading is made once, and only when a rule below needs it.
+                var madeThird: (text: String, lowestConfidence: Double, words: [ReadWord])?? = nil
+                func third() -> (text: String, lowestConfidence: Double, words: [ReadWord])? {
+                    if madeThird == nil { madeThird = .some(tieBreakReading(read)) }
+                    return madeThird ?? nil
+                }
                 func voteOrDisagree() {
                     if let voted = vote(read, other: other, text: text, value: value, canonical: canonical) {
                         page.values[field] = voted.value
@@ -267,7 +284,7 @@ extension PageReader {
                     }
                     // The first network, reading other pixels, changes its mind to the second network's reading:
                     // two networks agree, as surely as two first readings must, and chi_tra names nothing else.
-                    if read.tieBreakSettings?.model == .chinese, let reparse, let thirdReading, agree(other, thirdReading.text),
+                    if read.tieBreakSettings?.model == .chinese, let reparse, let thirdReading = third(), agree(other, thirdReading.text),
                        max(read.alternativeMinConfidence ?? 0, thirdReading.lowestConfidence) >= policy.minimumAgreeing,
                        departuresSure(first: FieldParser.compact(canonical(read.text)), agreeing: FieldParser.compact(canonical(other)),
                                       readings: [read.alternativeWords, thirdReading.words]),
@@ -280,7 +297,7 @@ extension PageReader {
                     }
                     disagree()
                 }
-                guard !unsure, let thirdReading, thirdReading.lowestConfidence >= 0.85 else { voteOrDisagree(); return }
+                guard !unsure, let thirdReading = third(), thirdReading.lowestConfidence >= 0.85 else { voteOrDisagree(); return }
                 let third = thirdReading.text
                 if agree(read.text, third) {
                     // The Latin model enlarged can repeat its own misread digit (…333… for …335…): the Han
@@ -444,8 +461,41 @@ extension PageReader {
             // The check character confirms all 18 characters together; the second reading must roughly agree.
             recordUSCC(field, valid, read: read, into: &page)
         case .failure(let problem):
+            if let settled = usccReadAgain(read) {
+                page.values[field] = .string(settled.code)
+                page.evidence[field] = FieldEvidence(text: code, confidence: 0.95, page: pageNumber, box: union(read.words.map(\.box)) ?? rect,
+                                                     notes: ["read as '\(code)': \(problem.message); read again, \(settled.networks.joined(separator: " and ")) give '\(settled.code)', whose check character holds"])
+                return
+            }
             page.gaps.append(gap(field, problem, box: union(read.words.map(\.box)) ?? rect, text: code))
         }
+    }
+
+    /// A USCC whose first reading fails its check character or length, read again by other networks on the
+    /// same crop: the code two networks (chi_sim, eng, HanS) give alike, when its check character holds and
+    /// no other such code is given. The check character alone lets one misreading in 31 through; two
+    /// networks misreading alike as well, next to none.
+    func usccReadAgain(_ read: ReadText) -> (code: String, networks: [String])? {
+        guard read.tieBreakRects.count == 1, let rect = read.tieBreakRects.first else { return nil }
+        var enlargedLatin = ReadSettings(model: .latin, whitelist: Self.usccWhitelist, singleLine: true)
+        enlargedLatin.scale = 1.5
+        var enlargedChinese = ReadSettings.chineseLine
+        enlargedChinese.scale = 1.5
+        let readings: [(network: String, text: String?)] = [
+            ("chi_sim", read.alternative),
+            ("chi_sim", recognizer.read(rect, enlargedChinese).text),
+            ("eng", recognizer.read(rect, enlargedLatin).text),
+            ("HanS", recognizer.read(rect, .hanLine).text),
+        ]
+        var networks: [String: Set<String>] = [:]
+        for (network, text) in readings {
+            guard let text else { continue }
+            let code = FieldParser.parenthesized(text) ?? FieldParser.compact(text).filter { $0 != "(" && $0 != ")" }
+            if case .success(let valid) = FieldParser.uscc(code) { networks[valid, default: []].insert(network) }
+        }
+        let agreed = networks.filter { $0.value.count >= 2 }
+        guard agreed.count == 1, networks.count == 1, let (code, by) = agreed.first else { return nil }
+        return (code, by.sorted())
     }
 
     // MARK: top line

@@ -203,11 +203,17 @@ struct MultiPageTests {
         try await Self.expectSettledRight(stem, by: "chi_tra") { $0.contains("a third network (chi_tra) reads") || $0.contains("a third (chi_tra) reads") }
     }
 
-    /// The first network reading the crop enlarged sides with the second (MVM备注:无 / N/M备注:无): the value
-    /// settled so is the printed one.
-    @Test("values the first network settles by reading other pixels as the second did are right", arguments: ["light-import-record-112"])
-    func settledByRereading(stem: String) async throws {
-        try await Self.expectSettledRight(stem, by: "a reading again") { $0.contains("read again from other pixels agrees with the second") }
+    /// Values settled by reading a crop again: the first network, enlarged, siding with the second (MVM备注:无 /
+    /// N/M备注:无); a USCC that failed its check character given alike by two other networks; attached
+    /// documents the Han script model reads as the first network did. Each is the printed value.
+    @Test("values settled by reading a crop again are right", arguments: [
+        ("light-import-record-112", "read again from other pixels agrees with the second"),
+        ("clean-export-record-2p-104", "whose check character holds"),
+        ("light-export-record-113", "whose check character holds"),
+        ("hard-import-stamp-121", "two of three readings agree (the Latin model read"),
+    ])
+    func settledByRereading(stem: String, note: String) async throws {
+        try await Self.expectSettledRight(stem, by: "'\(note)'") { $0.contains(note) }
     }
 
     /// Every item value whose evidence carries a note `isSettling` accepts is the printed one; there is one.
