@@ -218,6 +218,15 @@ extension PageReader {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
                 return
             }
+            // Every network reads a letter before the digits as the digit it resembles (Q13704293852 as
+            // 013704293852, by all three): a number of digits led by such a digit may have begun with a letter.
+            if let doubtful = tokens(read.text).first(where: { token in
+                let number = token.split(separator: ":").last.map(String.init) ?? ""
+                return number.first.map { "012568".contains($0) } == true && number.allSatisfy(\.isASCIIDigit)
+            }) {
+                page.gaps.append(gap(field, FieldProblem(.unreadable, "'\(doubtful)': the number's first character may be a letter read as the digit it resembles (O, Q or D as 0, I as 1, Z as 2, S as 5, G as 6, B as 8)"), box: box, text: text))
+                return
+            }
             if tokens(read.text) == tokens(other) {
                 notes.append("two independent readings agree")
                 confidence = 0.98
