@@ -169,6 +169,19 @@ public enum FieldParser {
         return .success(t)
     }
 
+    /// Legal forms that end company names (LTD., PTY, GMBH …), as printed in capitals.
+    static let legalForms: Set<String> = ["LTD", "LTDA", "LIMITED", "LLC", "LLP", "INC", "CORP", "CO", "COMPANY", "PTE", "PTY", "PLC",
+                                          "GMBH", "AG", "KG", "SA", "SAS", "SARL", "SRL", "SPA", "BV", "NV", "AB", "AS", "OY", "KK", "JSC", "BHD", "SDN"]
+
+    /// The last word of a Latin name when it is one letter from a legal form of three letters or more and
+    /// is none itself (LID for LTD, which every network may read alike), with that form; nil otherwise.
+    public static func misreadLegalForm(_ name: String) -> (read: String, near: String)? {
+        let words = name.uppercased().split { !($0.isLetter || $0.isNumber) }
+        guard words.count >= 2, let last = words.last.map(String.init), last.allSatisfy({ $0.isASCII }), !legalForms.contains(last) else { return nil }
+        guard let near = legalForms.filter({ $0.count >= 3 && CodeFieldResolver.distance(last, $0) == 1 }).sorted().first else { return nil }
+        return (last, near)
+    }
+
     /// A company or person name as printed: normalized spacing, no trailing punctuation noise.
     public static func name(_ text: String) -> Result<String, FieldProblem> {
         let t = normalize(text)

@@ -160,8 +160,13 @@ extension PageReader {
                 if let printed = party.name {
                     let name = FieldParser.trimmingTrailingCommas(printed)
                     let removed = String(printed.dropFirst(name.count).filter { !$0.isWhitespace })
-                    record(field + ".name", .string(name), read: combined, text: name, notes: FieldParser.strayMarkNotes(printed, removed: removed),
-                           canonical: FieldParser.overseasNamePart, into: &page)
+                    if let suffix = FieldParser.misreadLegalForm(name) {
+                        page.gaps.append(gap(field + ".name", FieldProblem(.unreadable, "'\(FieldParser.normalize(name))': '\(suffix.read)' is one letter from the legal form '\(suffix.near)'; it may be misread"),
+                                             box: combined.box, text: name))
+                    } else {
+                        record(field + ".name", .string(name), read: combined, text: name, notes: FieldParser.strayMarkNotes(printed, removed: removed),
+                               canonical: FieldParser.overseasNamePart, into: &page)
+                    }
                 }
                 if var aeo = party.aeoCode {
                     // AEO codes begin with the letters AEO; a 0 or Q read there is the letter.
@@ -306,9 +311,14 @@ extension PageReader {
                     }
                     disagree()
                 }
-                guard !unsure, let thirdReading = third(), thirdReading.lowestConfidence >= 0.85 else { voteOrDisagree(); return }
+                // The Han script model reading Latin text is a third network: siding with one reading, it makes two
+                // networks agree, as surely as a first agreement must. The first network again (on other
+                // pixels) is no other network: it must be sure.
+                let otherNetwork = read.tieBreakSettings?.model == .han
+                guard !unsure, let thirdReading = third(), otherNetwork || thirdReading.lowestConfidence >= 0.85 else { voteOrDisagree(); return }
                 let third = thirdReading.text
-                if agree(read.text, third) {
+                let sureWith = { (lowest: Double?) in !otherNetwork || max(lowest ?? 0, thirdReading.lowestConfidence) >= self.policy.minimumAgreeing }
+                if agree(read.text, third), sureWith(read.minConfidence) {
                     // The Latin model enlarged can repeat its own misread digit (…333… for …335…): the Han
                     // script model, a third network, must not side with the other reading.
                     if read.tieBreakSettings?.model == .latin,
@@ -318,7 +328,7 @@ extension PageReader {
                     }
                     notes.append("two of three readings agree (the other read '\(FieldParser.normalize(other))')")
                     confidence = 0.93
-                } else if let reparse, agree(other, third), let otherValue = reparse(other) {
+                } else if let reparse, agree(other, third), sureWith(read.alternativeMinConfidence), let otherValue = reparse(other) {
                     // The third reading is the first network again on other pixels: siding with the second
                     // network, it makes two networks agree against one reading.
                     notes.append("two of three readings agree (the first read '\(FieldParser.normalize(read.text))')")

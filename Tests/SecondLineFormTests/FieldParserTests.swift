@@ -147,6 +147,16 @@ struct FieldParserTests {
         #expect(PageReader.agree("220120230260354831", "22o12023o26o354831"))
     }
 
+    @Test("a company name ending one letter from a legal form (LID for LTD) is doubted; real forms and other words are not")
+    func legalForm() {
+        #expect(FieldParser.misreadLegalForm("KOREA PRECISION CO., LID.")?.near == "LTD")
+        #expect(FieldParser.misreadLegalForm("GOLDEN GATE IMPORTS LTD.") == nil)
+        #expect(FieldParser.misreadLegalForm("PACIFIC RIM SUPPLY PTE. LTD.") == nil)
+        #expect(FieldParser.misreadLegalForm("SYDNEY TRADERS PTY") == nil)
+        #expect(FieldParser.misreadLegalForm("ACME TRADING") == nil)
+        #expect(FieldParser.misreadLegalForm("LID") == nil)
+    }
+
     @Test("letters whose small and capital forms look alike agree in either case; other letters' case is content")
     func letterCase() {
         #expect(PageReader.agree("COSCO SHIPPING", "cOScO SHIPPING"))
