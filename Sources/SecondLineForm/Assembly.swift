@@ -282,7 +282,7 @@ extension FormReader {
         for p in placed {
             if p.place == nil, placed.count > 1 {
                 out.append(Finding(rule: "XF-PAGES", severity: .error, fields: [],
-                                   message: "the page read \(p.readIndex) has no readable page number (页码) and no readable item numbers, so its place among the pages is unknown; it was put last"))
+                                   message: "the page read \(p.readIndex) has no readable page number (页码) and no item numbers that agree on its place, so its place among the pages is unknown; it was put last"))
             } else if p.inferredFromItems, let k = p.place {
                 out.append(Finding(rule: "XF-PAGES", severity: .warning, fields: [],
                                    message: "the page number (页码) of the page read \(p.readIndex) could not be read; its item numbers place it as page \(k)"))

@@ -171,7 +171,8 @@ public enum FieldParser {
 
     /// Legal forms that end company names (LTD., PTY, GMBH …), as printed in capitals.
     static let legalForms: Set<String> = ["LTD", "LTDA", "LIMITED", "LLC", "LLP", "INC", "CORP", "CO", "COMPANY", "PTE", "PTY", "PLC",
-                                          "GMBH", "AG", "KG", "SA", "SAS", "SARL", "SRL", "SPA", "BV", "NV", "AB", "AS", "OY", "KK", "JSC", "BHD", "SDN"]
+                                          "GMBH", "AG", "KG", "SA", "SAS", "SAC", "SARL", "SRL", "SPA", "BV", "NV", "AB", "AS", "OY", "KK", "JSC", "BHD",
+                                          "SDN", "LDA", "CORPORATION", "LP", "SE", "SL"]
 
     /// The last word of a Latin name when it is one letter from a legal form of three letters or more and
     /// is none itself (LID for LTD, which every network may read alike), with that form; nil otherwise.

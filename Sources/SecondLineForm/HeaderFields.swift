@@ -237,8 +237,11 @@ extension PageReader {
                 confidence = 0.98
             } else {
                 // A third network (HanS) that reads the documents as the first did makes two of three.
-                let third = joinLines(read.tieBreakRects.map { recognizer.read($0, .hanLine).text })
-                guard !read.tieBreakRects.isEmpty, tokens(third) == tokens(read.text) else {
+                // Only where the Latin model found no other document: one both Chinese models missed would be lost.
+                let hanReads = read.tieBreakRects.map { recognizer.read($0, .hanLine) }
+                let third = joinLines(hanReads.map(\.text))
+                guard !read.tieBreakRects.isEmpty, tokens(third) == tokens(read.text), tokens(other).count == tokens(read.text).count,
+                      (hanReads.flatMap(\.words).map(\.confidence).min() ?? 0) >= policy.minimumAgreeing else {
                     page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
                     return
                 }
@@ -283,7 +286,8 @@ extension PageReader {
                     return
                 }
             } else {
-                // Both networks unsure: the same network on other pixels is no check, a third network is.
+                // The first network on other pixels is no check of its own reading, a third network is; siding
+                // with the second network's reading, it makes two networks agree (voteOrDisagree).
                 // The third reading is made once, and only when a rule below needs it.
                 var madeThird: (text: String, lowestConfidence: Double, words: [ReadWord])?? = nil
                 func third() -> (text: String, lowestConfidence: Double, words: [ReadWord])? {
@@ -321,8 +325,9 @@ extension PageReader {
                 if agree(read.text, third), sureWith(read.minConfidence) {
                     // The Latin model enlarged can repeat its own misread digit (…333… for …335…): the Han
                     // script model, a third network, must not side with the other reading.
+                    // Compared in capitals: a veto must not weaken where the models set a letter's case apart.
                     if read.tieBreakSettings?.model == .latin,
-                       agree(other, joinLines(read.tieBreakRects.map { recognizer.read($0, .hanLine).text })) {
+                       agree(other.uppercased(), joinLines(read.tieBreakRects.map { recognizer.read($0, .hanLine).text }).uppercased()) {
                         disagree()
                         return
                     }
@@ -495,7 +500,8 @@ extension PageReader {
     /// no other such code is given. The check character alone lets one misreading in 31 through; two
     /// networks misreading alike as well, next to none.
     func usccReadAgain(_ read: ReadText) -> (code: String, networks: [String])? {
-        guard read.tieBreakRects.count == 1, let rect = read.tieBreakRects.first else { return nil }
+        // No third reading was to be made where the crop may have cut a character off (readAfterLabel).
+        guard read.tieBreakSettings != nil, read.tieBreakRects.count == 1, let rect = read.tieBreakRects.first else { return nil }
         var enlargedLatin = ReadSettings(model: .latin, whitelist: Self.usccWhitelist, singleLine: true)
         enlargedLatin.scale = 1.5
         var enlargedChinese = ReadSettings.chineseLine
@@ -512,8 +518,7 @@ extension PageReader {
             let code = FieldParser.parenthesized(text) ?? FieldParser.compact(text).filter { $0 != "(" && $0 != ")" }
             if case .success(let valid) = FieldParser.uscc(code) { networks[valid, default: []].insert(network) }
         }
-        let agreed = networks.filter { $0.value.count >= 2 }
-        guard agreed.count == 1, networks.count == 1, let (code, by) = agreed.first else { return nil }
+        guard networks.count == 1, let (code, by) = networks.first, by.count >= 2 else { return nil }
         return (code, by.sorted())
     }
 

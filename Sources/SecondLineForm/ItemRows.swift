@@ -375,10 +375,12 @@ extension PageReader {
                     notes.append("read as '\(FieldParser.compact(text).prefix(4))'; the first two declaration elements are one digit each, so they are '\(leading.text.prefix(4))'")
                 }
                 // With separators settled by the ink, the second network's reading can be taken when a third
-                // reading sides with it; it must pass the same checks.
+                // reading sides with it; it must pass the same checks, and hold as many separators as the first
+                // (which holds every bar of the ink: a bar read as nothing is a gap above).
+                let separators = { (t: String) in t.filter { $0 == "|" }.count }
                 let reparse = { (other: String) -> FieldValue? in
                     let t = trimmed(other)
-                    guard Self.specificationProblem(FieldParser.compact(t)) == nil, !unsettled(t) else { return nil }
+                    guard Self.specificationProblem(FieldParser.compact(t)) == nil, !unsettled(t), separators(t) == separators(text) else { return nil }
                     return .string(value(t))
                 }
                 record(key, .string(value(text)), read: combined, text: text, notes: notes, canonical: canonical,
