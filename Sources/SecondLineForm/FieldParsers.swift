@@ -169,6 +169,11 @@ public enum FieldParser {
         return .success(t)
     }
 
+    /// The code inside the brackets of a reading (`(91310000…)`), or the reading without brackets.
+    public static func codeInBrackets(_ text: String) -> String {
+        parenthesized(text) ?? compact(text).filter { $0 != "(" && $0 != ")" }
+    }
+
     /// Legal forms that end company names (LTD., PTY, GMBH …), as printed in capitals.
     static let legalForms: Set<String> = ["LTD", "LTDA", "LIMITED", "LLC", "LLP", "INC", "CORP", "CO", "COMPANY", "PTE", "PTY", "PLC",
                                           "GMBH", "AG", "KG", "SA", "SAS", "SAC", "SARL", "SRL", "SPA", "BV", "NV", "AB", "AS", "OY", "KK", "JSC", "BHD",

@@ -219,20 +219,22 @@ extension PageReader {
         } else if let other = read.alternative, field == "attachedDocuments" {
             // The Latin model garbles the Chinese prefix; the documents themselves must read the same.
             let tokens = { (t: String) in FieldParser.normalize(t).matches(of: /([0-9A-Za-z]{1,4})\s*:\s*([0-9A-Za-z\-\/]{4,})/).map { "\($0.1):\($0.2)" } }
-            guard !tokens(read.text).isEmpty else {
-                page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
+            let documents = tokens(read.text)
+            let disagreement = gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text)
+            guard !documents.isEmpty else {
+                page.gaps.append(disagreement)
                 return
             }
             // Every network reads a letter before the digits as the digit it resembles (Q13704293852 as
             // 013704293852, by all three): a number of digits led by such a digit may have begun with a letter.
-            if let doubtful = tokens(read.text).first(where: { token in
+            if let doubtful = documents.first(where: { token in
                 let number = token.split(separator: ":").last.map(String.init) ?? ""
                 return number.first.map { "012568".contains($0) } == true && number.allSatisfy(\.isASCIIDigit)
             }) {
                 page.gaps.append(gap(field, FieldProblem(.unreadable, "'\(doubtful)': the number's first character may be a letter read as the digit it resembles (O, Q or D as 0, I as 1, Z as 2, S as 5, G as 6, B as 8)"), box: box, text: text))
                 return
             }
-            if tokens(read.text) == tokens(other) {
+            if documents == tokens(other) {
                 notes.append("two independent readings agree")
                 confidence = 0.98
             } else {
@@ -240,9 +242,9 @@ extension PageReader {
                 // Only where the Latin model found no other document: one both Chinese models missed would be lost.
                 let hanReads = read.tieBreakRects.map { recognizer.read($0, .hanLine) }
                 let third = joinLines(hanReads.map(\.text))
-                guard !read.tieBreakRects.isEmpty, tokens(third) == tokens(read.text), tokens(other).count == tokens(read.text).count,
+                guard !read.tieBreakRects.isEmpty, tokens(third) == documents, tokens(other).count == documents.count,
                       (hanReads.flatMap(\.words).map(\.confidence).min() ?? 0) >= policy.minimumAgreeing else {
-                    page.gaps.append(gap(field, FieldProblem(.unreadable, "readings disagree ('\(FieldParser.normalize(read.text))' and '\(FieldParser.normalize(other))')"), box: box, text: text))
+                    page.gaps.append(disagreement)
                     return
                 }
                 notes.append("two of three readings agree (the Latin model read '\(FieldParser.normalize(other))')")
@@ -289,8 +291,8 @@ extension PageReader {
                 // The first network on other pixels is no check of its own reading, a third network is; siding
                 // with the second network's reading, it makes two networks agree (voteOrDisagree).
                 // The third reading is made once, and only when a rule below needs it.
-                var madeThird: (text: String, lowestConfidence: Double, words: [ReadWord])?? = nil
-                func third() -> (text: String, lowestConfidence: Double, words: [ReadWord])? {
+                var madeThird: ThirdReading?? = nil
+                func thirdReading() -> ThirdReading? {
                     if madeThird == nil { madeThird = .some(tieBreakReading(read)) }
                     return madeThird ?? nil
                 }
@@ -302,10 +304,10 @@ extension PageReader {
                     }
                     // The first network, reading other pixels, changes its mind to the second network's reading:
                     // two networks agree, as surely as two first readings must, and chi_tra names nothing else.
-                    if read.tieBreakSettings?.model == .chinese, let reparse, let thirdReading = third(), agree(other, thirdReading.text),
-                       max(read.alternativeMinConfidence ?? 0, thirdReading.lowestConfidence) >= policy.minimumAgreeing,
+                    if read.tieBreakSettings?.model == .chinese, let reparse, let third = thirdReading(), agree(other, third.text),
+                       max(read.alternativeMinConfidence ?? 0, third.lowestConfidence) >= policy.minimumAgreeing,
                        departuresSure(first: FieldParser.compact(canonical(read.text)), agreeing: FieldParser.compact(canonical(other)),
-                                      readings: [read.alternativeWords, thirdReading.words]),
+                                      readings: [read.alternativeWords, third.words]),
                        !traditionalNamesOtherwise(FieldParser.compact(canonical(other)), rects: read.tieBreakRects),
                        let otherValue = reparse(other) {
                         page.values[field] = otherValue
@@ -319,9 +321,9 @@ extension PageReader {
                 // networks agree, as surely as a first agreement must. The first network again (on other
                 // pixels) is no other network: it must be sure.
                 let otherNetwork = read.tieBreakSettings?.model == .han
-                guard !unsure, let thirdReading = third(), otherNetwork || thirdReading.lowestConfidence >= 0.85 else { voteOrDisagree(); return }
-                let third = thirdReading.text
-                let sureWith = { (lowest: Double?) in !otherNetwork || max(lowest ?? 0, thirdReading.lowestConfidence) >= self.policy.minimumAgreeing }
+                guard !unsure, let thirdRead = thirdReading(), otherNetwork || thirdRead.lowestConfidence >= 0.85 else { voteOrDisagree(); return }
+                let third = thirdRead.text
+                let sureWith = { (lowest: Double?) in !otherNetwork || max(lowest ?? 0, thirdRead.lowestConfidence) >= self.policy.minimumAgreeing }
                 if agree(read.text, third), sureWith(read.minConfidence) {
                     // The Latin model enlarged can repeat its own misread digit (…333… for …335…): the Han
                     // script model, a third network, must not side with the other reading.
@@ -363,7 +365,7 @@ extension PageReader {
         var codeText: String? = nil
         if let labelRect, let (read, text) = readAfterLabel(labelRect, ReadSettings(model: .latin, whitelist: "()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true), label: label) {
             codeRead = read
-            codeText = FieldParser.parenthesized(text) ?? FieldParser.compact(text).filter { $0 != "(" && $0 != ")" }
+            codeText = FieldParser.codeInBrackets(text)
         }
         var nameRead: ReadText? = nil
         if !valueRects.isEmpty {
@@ -479,7 +481,7 @@ extension PageReader {
             page.gaps.append(gap(field, FieldProblem(.blank, "no unified social credit code is printed"), box: rect ?? inner, text: nil))
             return
         }
-        let code = FieldParser.parenthesized(text) ?? FieldParser.compact(text).filter { $0 != "(" && $0 != ")" }
+        let code = FieldParser.codeInBrackets(text)
         switch FieldParser.uscc(code) {
         case .success(let valid):
             // The check character confirms all 18 characters together; the second reading must roughly agree.
@@ -515,7 +517,7 @@ extension PageReader {
         var networks: [String: Set<String>] = [:]
         for (network, text) in readings {
             guard let text else { continue }
-            let code = FieldParser.parenthesized(text) ?? FieldParser.compact(text).filter { $0 != "(" && $0 != ")" }
+            let code = FieldParser.codeInBrackets(text)
             if case .success(let valid) = FieldParser.uscc(code) { networks[valid, default: []].insert(network) }
         }
         guard networks.count == 1, let (code, by) = networks.first, by.count >= 2 else { return nil }

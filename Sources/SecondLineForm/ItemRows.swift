@@ -346,12 +346,12 @@ extension PageReader {
             markNotes.append("read as '\(FieldParser.normalize(asRead))'; the printed bars (taller than any letter) say which characters are separators: '\(FieldParser.normalize(lines))'")
         }
         attachOpinion(&combined, rects: present, settings: .chineseLine)
-        if key == "specification", reads.contains(where: \.separatorUnread) {
-            scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': a separator bar '|' printed here was read as nothing, or as part of a Chinese character"),
-                                    box: combined.box, text: text))
-            return
-        }
         if key == "specification" {
+            if reads.contains(where: \.separatorUnread) {
+                scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': a separator bar '|' printed here was read as nothing, or as part of a Chinese character"),
+                                        box: combined.box, text: text))
+                return
+            }
             if let problem = Self.specificationProblem(FieldParser.compact(text)) {
                 scratch.gaps.append(gap(key, FieldProblem(.unreadable, "'\(FieldParser.normalize(text))': \(problem)"), box: combined.box, text: text))
                 return

@@ -515,14 +515,16 @@ final class PageReader {
         return third.text
     }
 
-    /// The third reading (the first model on the crop enlarged) and its lowest word confidence; nil when
-    /// none can be made or it read nothing.
-    func tieBreakReading(_ read: ReadText) -> (text: String, lowestConfidence: Double, words: [ReadWord])? {
+    /// A third reading: its lines joined, its lowest word confidence and its words.
+    struct ThirdReading { var text: String; var lowestConfidence: Double; var words: [ReadWord] }
+
+    /// The third reading (the first model on the crop enlarged); nil when none can be made or it read nothing.
+    func tieBreakReading(_ read: ReadText) -> ThirdReading? {
         guard let settings = read.tieBreakSettings, !read.tieBreakRects.isEmpty else { return nil }
         let reads = read.tieBreakRects.map { readSettlingSeparators($0, settings, if: read.separatorsByInk) }
         let words = reads.flatMap(\.words)
         guard let lowest = words.map(\.confidence).min() else { return nil }
-        return (joinLines(reads.map(\.text)), lowest, words)
+        return ThirdReading(text: joinLines(reads.map(\.text)), lowestConfidence: lowest, words: words)
     }
 
     /// Whether two readings that agree (`agreeing`, compact, in the field's canonical form) against a first
