@@ -26,6 +26,9 @@ struct ReadText: Sendable, Hashable {
     var alternative: String? = nil
     /// The lowest word confidence of the alternative reading.
     var alternativeMinConfidence: Double? = nil
+    /// The alternative is what two readings agreed on, on this earlier page of the declaration
+    /// (`PageReader.checkByEarlierPage`).
+    var alternativeFromPage: Int? = nil
     /// The alternative reading's words, where it was made on the same rectangles.
     var alternativeWords: [ReadWord] = []
     /// Where and how a third reading can be made when the first two disagree.
@@ -130,9 +133,15 @@ final class CellRecognizer {
             return .empty(rect)
         }
         let margin = max(8, dpi / 25)
-        let stretched = crop.contrastStretched() ?? crop
-        let source2 = settings.scale == 1 ? stretched : (stretched.scaled(settings.scale) ?? stretched)
-        guard let padded = source2.bordered(margin), let pix = pixClone(padded.pix) else { return .empty(rect) }
+        let stretch = crop.contrastStretchedWithPaper()
+        let stretched = stretch?.stretched ?? crop
+        let padded: Raster?
+        if settings.scale == 1 {
+            padded = stretched.bordered(margin, paper: stretch?.paper)
+        } else {
+            padded = (stretched.scaled(settings.scale) ?? stretched).bordered(margin)
+        }
+        guard let padded, let pix = pixClone(padded.pix) else { return .empty(rect) }
         let started = Self.debug ? DispatchTime.now().uptimeNanoseconds : 0
         let mode: PageSegmentationMode = settings.singleWord ? .singleWord : settings.singleLine ? .singleLine : .singleBlock
         let recognition = RecognitionSettings(languages: Self.language(settings.model), pageSegmentation: mode, characterWhitelist: settings.whitelist,
@@ -152,7 +161,7 @@ final class CellRecognizer {
         if Self.debug {
             let shown = words.map { String(format: "%@(%.2f)", $0.text, $0.confidence) }.joined(separator: " ")
             let ms = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-            FileHandle.standardError.write(Data("read \(ms)ms \(rect.x),\(rect.y) \(rect.width)x\(rect.height) \(settings.model) \(settings.whitelist ?? "-"): \(shown)\n".utf8))
+            FileHandle.standardError.write(Data("read \(ms)ms \(rect.x),\(rect.y) \(rect.width)x\(rect.height) \(settings.model)\(settings.scale == 1 ? "" : "×\(settings.scale)")\(settings.singleWord ? "/word" : "") \(settings.whitelist ?? "-"): \(shown)\n".utf8))
         }
         return ReadText(words: words, box: rect)
     }

@@ -70,10 +70,12 @@ public final class FormReader {
                 throw FormReadError.file(path: path, reason: "\(error)")
             }
             for index in 0..<document.pageCount {
+                var clock = StageClock()
                 let loaded: LoadedPage
                 do { loaded = try document.loadPage(index) } catch {
                     throw FormReadError.file(path: path, reason: "page \(index + 1) could not be decoded (\(error))")
                 }
+                clock.lap("decode")
                 let pageNumber = sources.count + 1
                 let (source, outcome) = readPage(loaded, file: path, index: index, resultPage: pageNumber, agreedEarlier: agreed,
                                               earlierCells: &earlierCells)
@@ -106,6 +108,8 @@ public final class FormReader {
     func readPage(_ loaded: LoadedPage, file: String, index: Int, resultPage: Int,
                   agreedEarlier: [String: PageReader.EarlierValue] = [:], earlierCells: inout [String: [EarlierCell]]) -> (SourcePage, PageOutcome) {
         var source = SourcePage(file: file, index: index, pageNumber: nil, rotation: 0, skewDegrees: 0, dpi: loaded.dpi)
+        var clock = StageClock()
+        func stage(_ name: String) { clock.lap(name) }
         let normalized: NormalizedPage
         do { normalized = try Self.normalizer.normalize(loaded, using: nil) } catch {
             return (source, .failure("the page could not be prepared for reading (\(error))"))
@@ -122,7 +126,9 @@ public final class FormReader {
         var located: (turns: Int, reader: PageReader, formType: FormType)? = nil
         var firstTitle: String? = nil
         var foundGrid = false
+        stage("normalize")
         var candidate = register(gray, dpi: dpi)
+        stage("register")
         for attempt in 0..<2 {
             if attempt == 1, let (page, _, _, turns) = candidate { candidate = registerFlipped(page, turns: turns, dpi: dpi) }
             guard let (page, binary, grid, turns) = candidate else { break }
@@ -142,7 +148,9 @@ public final class FormReader {
             let inkMap = clean.flatMap { $0.despeckled(size: max(4, Int(0.5 * grid.pixelsPerMm))) } ?? clean ?? binary
             let reader = PageReader(layout: layout, recognizer: recognizer, resolver: resolver, policy: policy,
                                     binary: inkMap, grid: grid, pageNumber: resultPage)
+            stage("prepare")
             let (formType, titleText) = reader.readFormType()
+            stage("title")
             if let formType {
                 located = (turns, reader, formType)
                 break
@@ -161,7 +169,9 @@ public final class FormReader {
         reader.agreedOnEarlierPages = agreedEarlier
         reader.earlierCells = earlierCells
         reader.readHeader(formType: formType, into: &reading)
+        stage("header")
         if options.readItems { reader.readItems(formType: formType, into: &reading) }
+        stage("items")
         earlierCells = reader.earlierCells
         source.pageNumber = reading.pageNumber
         return (source, .success(reading))
@@ -236,5 +246,17 @@ extension FormReader {
         reader.readTopLine(into: &reading)
         guard let k = reading.pageNumber, let n = reading.pageCount else { return nil }
         return (k, n)
+    }
+}
+
+/// `SECONDLINE_FORM_DEBUG=1`: logs the time each stage of reading a page took (for tuning, never in normal runs).
+struct StageClock {
+    private var started = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap(_ name: String) {
+        guard CellRecognizer.debug else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        FileHandle.standardError.write(Data("stage \(name) \((now - started) / 1_000_000)ms\n".utf8))
+        started = now
     }
 }

@@ -94,7 +94,6 @@ extension PageReader {
         var lineReads = reads
         var text = joinLines(reads.map(\.text))
         var combined = ReadText(words: reads.flatMap(\.words), box: union(rects) ?? inner)
-        var earlierNote: String? = nil
         // Word confidences of whitelisted and of Chinese readings say little: a second reading must agree.
         // Latin text read by the Chinese model (an overseas party's name) is checked by the Latin model.
         let latinText = !text.isEmpty && !text.unicodeScalars.contains { $0.properties.isIdeographic }
@@ -118,13 +117,7 @@ extension PageReader {
             } else {
                 combined.alternative = latinJoined
             }
-        } else if let earlier = agreedOnEarlierPages[field], Self.agree(text, earlier.text) {
-            // Printed on every page: a first reading that says what two readings agreed on on an earlier
-            // page is checked by those (a disagreement still gets its second reading here).
-            combined.alternative = earlier.text
-            combined.alternativeMinConfidence = 1
-            earlierNote = "read once on this page: it reads as on page \(earlier.page), where two readings agreed"
-        } else {
+        } else if !checkByEarlierPage(&combined, field: field, value: text) {
             attachOpinion(&combined, rects: rects, settings: primary)
         }
         if combined.words.isEmpty {
@@ -191,7 +184,7 @@ extension PageReader {
         case .success(let value):
             let removed = printed.map { FieldParser.trimmingStrayMarks(text, as: $0).removed }
                 ?? (aroundChinese ? FieldParser.trimmingMarksAroundChinese(text).removed : "")
-            record(field, value, read: combined, text: text, notes: FieldParser.strayMarkNotes(text, removed: removed) + [earlierNote].compactMap { $0 },
+            record(field, value, read: combined, text: text, notes: FieldParser.strayMarkNotes(text, removed: removed),
                    canonical: trimmed, reparse: { try? parse($0).get() }, into: &page)
         case .failure(let problem): page.gaps.append(gap(field, problem, box: combined.box, text: text))
         }
@@ -275,7 +268,7 @@ extension PageReader {
                     page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but one reading had no confidence in a character (%.2f) and a third network (chi_tra) reads it otherwise: '%@'", FieldParser.normalize(read.text), min(read.minConfidence, read.alternativeMinConfidence ?? 1), check.third)), box: box, text: text))
                     return
                 } else if !unsure {
-                    notes.append("two independent readings agree")
+                    notes.append(Self.agreementNote(read))
                     confidence = Self.agreedConfidence
                 } else if check?.namedOtherwise == true {
                     page.gaps.append(gap(field, FieldProblem(.unreadable, String(format: "read as '%@' twice, but both readings were unsure of a character (confidence %.2f) and a third network (chi_tra) names another there: '%@'", FieldParser.normalize(read.text), max(read.minConfidence, read.alternativeMinConfidence ?? 0), FieldParser.normalize(check?.third ?? ""))), box: box, text: text))
@@ -439,7 +432,9 @@ extension PageReader {
             page.gaps.append(gap(field + ".name", FieldProblem(.unreadable, "read as '\(FieldParser.normalize(text))' but \(missed)"), box: combined.box, text: text))
             return
         }
-        attachOpinion(&combined, rects: valueRects, settings: .chineseLine)
+        if !checkByEarlierPage(&combined, field: field + ".name", value: text) {
+            attachOpinion(&combined, rects: valueRects, settings: .chineseLine)
+        }
         recordName(field + ".name", read: combined, text: text, into: &page)
     }
 
@@ -473,11 +468,11 @@ extension PageReader {
         page.values[field] = .string(code)
         page.evidence[field] = FieldEvidence(text: code, confidence: distance == 0 ? 0.995 : 0.98, page: pageNumber,
                                              box: union(read.words.map(\.box)) ?? read.box,
-                                             notes: ["check character verified", distance == 0 ? "two readings agree" : "second reading within \(distance) characters"])
+                                             notes: ["check character verified", distance == 0 ? Self.agreementNote(read) : "second reading within \(distance) characters"])
     }
 
     func readUSCC(field: String, label: String, rect: PixelBox?, inner: PixelBox, into page: inout PageReading) {
-        guard let rect, let (read, text) = readAfterLabel(rect, ReadSettings(model: .latin, whitelist: Self.usccWhitelist, singleLine: true), label: label) else {
+        guard let rect, let (read, text) = readAfterLabel(rect, ReadSettings(model: .latin, whitelist: Self.usccWhitelist, singleLine: true), label: label, field: field) else {
             page.gaps.append(gap(field, FieldProblem(.blank, "no unified social credit code is printed"), box: rect ?? inner, text: nil))
             return
         }
@@ -558,7 +553,7 @@ extension PageReader {
                 continue
             }
             readUnlessRepeated(key: "top." + item.field, area: rect, into: &page) { page in
-                guard let (read, text) = readAfterLabel(rect, settings, label: item.label, valueShape: /[0-9A-Z]{18}/), !read.words.isEmpty else {
+                guard let (read, text) = readAfterLabel(rect, settings, label: item.label, valueShape: /[0-9A-Z]{18}/, field: item.field), !read.words.isEmpty else {
                     page.gaps.append(gap(item.field, FieldProblem(.blank, "nothing is printed after the label"), box: rect, text: nil))
                     return
                 }
@@ -610,16 +605,18 @@ extension PageReader {
             let own = recognizer.read(crop, .chineseLine)
             let ownMarks = marks(own)
             guard ownMarks.count == 1, let word = own.words.last(where: { $0.text.contains(ownMarks) }) else { pending.append(i); continue }
-            let han = recognizer.read(crop, .hanLine)
-            let hanWord = han.words.last { $0.text.contains(ownMarks) }
-            // With little context both networks can read a clear 否 as 是, each unsure (0.12 and 0.09): an
-            // unsure agreement is settled by the whole line's reading instead.
-            guard marks(han) == ownMarks, max(word.confidence, hanWord?.confidence ?? 0) >= policy.minimumAgreeing else { pending.append(i); continue }
             var single = ReadText(words: [ReadWord(text: String(ownMarks), box: word.box, confidence: word.confidence)], box: segment)
-            single.alternative = String(ownMarks)
-            single.alternativeMinConfidence = hanWord?.confidence
-            single.tieBreakRects = [crop]
-            single.tieBreakSettings = thirdSettings(.chineseLine)
+            if !checkByEarlierPage(&single, field: item.field, value: String(ownMarks)) {
+                let han = recognizer.read(crop, .hanLine)
+                let hanWord = han.words.last { $0.text.contains(ownMarks) }
+                // With little context both networks can read a clear 否 as 是, each unsure (0.12 and 0.09): an
+                // unsure agreement is settled by the whole line's reading instead.
+                guard marks(han) == ownMarks, max(word.confidence, hanWord?.confidence ?? 0) >= policy.minimumAgreeing else { pending.append(i); continue }
+                single.alternative = String(ownMarks)
+                single.alternativeMinConfidence = hanWord?.confidence
+                single.tieBreakRects = [crop]
+                single.tieBreakSettings = thirdSettings(.chineseLine)
+            }
             record(item.field, .boolean(String(ownMarks) == layout.trueText), read: single, text: String(ownMarks), into: &page)
         }
         guard !pending.isEmpty else { return }
@@ -743,7 +740,9 @@ extension PageReader {
             if let x0 = nameWords.first?.box.x {
                 let x1 = bracketX ?? (rect.x + rect.width)
                 let nameRect = PixelBox(x: max(rect.x, x0 - Int(0.6 * mm)), y: rect.y, width: max(1, x1 - x0 + Int(0.6 * mm)), height: rect.height)
-                attachOpinion(&nameRead, rects: [nameRect], settings: .chineseLine)
+                if !checkByEarlierPage(&nameRead, field: "declaringUnit.name", value: nameText) {
+                    attachOpinion(&nameRead, rects: [nameRect], settings: .chineseLine)
+                }
             }
             recordName("declaringUnit.name", read: nameRead, text: nameText, into: &page)
             guard let bx = bracketX else {
@@ -757,7 +756,9 @@ extension PageReader {
             switch FieldParser.uscc(code) {
             case .success(let v):
                 var checked = read
-                checked.alternative = secondOpinion(codeRect, .latinLine)
+                if !checkByEarlierPage(&checked, field: "declaringUnit.uscc", value: v) {
+                    checked.alternative = secondOpinion(codeRect, .latinLine)
+                }
                 recordUSCC("declaringUnit.uscc", v, read: checked, into: &page)
             case .failure(let p): page.gaps.append(gap("declaringUnit.uscc", p, box: codeRect, text: code))
             }
@@ -768,7 +769,7 @@ extension PageReader {
             case "declarantPhone": settings = .phone
             default: settings = .chineseLine
             }
-            guard let (read, text) = readAfterLabel(rect, settings, label: f.label), !read.words.isEmpty else {
+            guard let (read, text) = readAfterLabel(rect, settings, label: f.label, field: f.field), !read.words.isEmpty else {
                 page.gaps.append(gap(f.field, FieldProblem(.blank, "nothing is printed after the label"), box: rect, text: nil))
                 return
             }

@@ -304,10 +304,13 @@ final class PageReader {
     /// the rest with `settings`.
     /// `valueShape`: the whole of a value printed after a colon (`页码/页数：2/6`), which lets it be read
     /// on its own like a bracketed code.
-    func readAfterLabel(_ rect: PixelBox, _ settings: ReadSettings, label: String, valueShape: Regex<Substring>? = nil) -> (ReadText, String)? {
+    /// `field`: the field the value fills, checked by an earlier page's agreement where there is one
+    /// (`checkByEarlierPage`).
+    func readAfterLabel(_ rect: PixelBox, _ settings: ReadSettings, label: String, valueShape: Regex<Substring>? = nil,
+                        field: String? = nil) -> (ReadText, String)? {
         if settings.model == .latin {
-            if label.last.map(Self.isColon) != true, let tail = readTail(rect, settings, value: Self.bracketed) { return tail }
-            if let valueShape, let tail = readTail(rect, settings, value: { $0.wholeMatch(of: valueShape).map { String($0.output) } }) { return tail }
+            if label.last.map(Self.isColon) != true, let tail = readTail(rect, settings, field: field, value: Self.bracketed) { return tail }
+            if let valueShape, let tail = readTail(rect, settings, field: field, value: { $0.wholeMatch(of: valueShape).map { String($0.output) } }) { return tail }
         }
         let first = recognizer.read(rect, .chineseLine)
         guard let start = valueStart(first.words, label: label) else { return nil }
@@ -320,7 +323,9 @@ final class PageReader {
         if settings.model == .chinese && settings.whitelist == nil {
             let words = first.words.filter { $0.box.x + $0.box.width / 2 >= start }
             var read = ReadText(words: words, box: rest)
-            attachOpinion(&read, rects: [rest], settings: settings)
+            if !checkByEarlierPage(&read, field: field, value: words.map(\.text).joined()) {
+                attachOpinion(&read, rects: [rest], settings: settings)
+            }
             return (read, words.map(\.text).joined())
         }
         var second = recognizer.read(rest, settings)
@@ -335,7 +340,7 @@ final class PageReader {
             second.alternativeMinConfidence = firstWords.map(\.confidence).min()
             second.tieBreakRects = [rest]
             second.tieBreakSettings = thirdSettings(settings)
-        } else {
+        } else if !checkByEarlierPage(&second, field: field, value: FieldParser.parenthesized(second.text) ?? second.text) {
             attachOpinion(&second, rects: [rest], settings: settings)
         }
         // The first reading saw the whole line: if it read the value differently, the crop may have cut
@@ -346,6 +351,7 @@ final class PageReader {
            CodeFieldResolver.distance(FieldParser.compact(secondValue), FieldParser.compact(firstValue)) <= 2,
            FieldParser.compact(firstValue).count > FieldParser.compact(secondValue).count {
             second.alternative = firstPass
+            second.alternativeFromPage = nil
             second.tieBreakSettings = nil
         }
         return (second, second.text)
@@ -361,13 +367,14 @@ final class PageReader {
     /// network on the same crop. `value` takes the value out of a compact reading, nil when the reading
     /// is not one whole value. Nil unless both readings give one value alike; the caller then reads the
     /// whole line to find where the label ends. Reading the label too costs more than both readings.
-    func readTail(_ rect: PixelBox, _ settings: ReadSettings, value: (String) -> String?) -> (ReadText, String)? {
+    func readTail(_ rect: PixelBox, _ settings: ReadSettings, field: String? = nil, value: (String) -> String?) -> (ReadText, String)? {
         guard let crop = binary.cropped(x: rect.x, y: rect.y, width: rect.width, height: rect.height),
               let (start, right) = Self.tailAfterWidestGap(crop.columnCounts(), space: Int(0.45 * mm), narrowest: Int(1.2 * mm)) else { return nil }
         let x0 = rect.x + max(0, start - Int(0.6 * mm)), x1 = min(rect.x + rect.width, rect.x + right + Int(0.6 * mm))
         let tail = PixelBox(x: x0, y: rect.y, width: max(1, x1 - x0), height: rect.height)
         var read = recognizer.read(tail, settings)
         guard let code = value(FieldParser.compact(read.text).uppercased()) else { return nil }
+        if checkByEarlierPage(&read, field: field, value: code) { return (read, read.text) }
         attachOpinion(&read, rects: [tail], settings: settings)
         guard let otherCode = read.alternative.flatMap({ value(FieldParser.compact($0).uppercased()) }), Self.agree(code, otherCode) else { return nil }
         return (read, read.text)
@@ -479,6 +486,23 @@ final class PageReader {
         read.alternativeWords = others.flatMap(\.words)
         read.tieBreakRects = rects
         read.tieBreakSettings = thirdSettings(settings)
+    }
+
+    /// On a later page of a declaration: `read` is checked by what two readings agreed on for `field` on an
+    /// earlier page, when `value` (this page's reading of it) says the same. The header is one print
+    /// repeated on every page, so that agreement is the second opinion and no second reading is made here;
+    /// a reading that says anything else gets its own. False when there is no such agreement.
+    func checkByEarlierPage(_ read: inout ReadText, field: String?, value: String) -> Bool {
+        guard let field, let earlier = agreedOnEarlierPages[field], Self.agree(value, earlier.text) else { return false }
+        read.alternative = earlier.text
+        read.alternativeMinConfidence = 1
+        read.alternativeFromPage = earlier.page
+        return true
+    }
+
+    /// What an agreement of `read` with its alternative rests on, for the evidence.
+    static func agreementNote(_ read: ReadText) -> String {
+        read.alternativeFromPage.map { "read once on this page: it reads as on page \($0), where two readings agreed" } ?? "two independent readings agree"
     }
 
     /// The third reading's settings: the first model on the crop enlarged 1.5× (Latin without its whitelist).

@@ -67,14 +67,37 @@ final class Raster {
     }
 
     /// The crop stretched so that its darkest ink (the 1st percentile) is black and its paper (the 99th)
-    /// white. Tesseract thresholds each crop itself and loses faint grey-on-grey print (a page mark read as
-    /// nothing); on the stretched crop it reads more of every tier. Nil when the crop is not grey or holds
-    /// no contrast to stretch.
-    func contrastStretched() -> Raster? {
+    /// white, and the paper colour of the stretched crop (its 90th percentile: what `bordered` measures),
+    /// from one histogram of the crop (a crop is stretched for every read made of it). Tesseract thresholds
+    /// each crop itself and loses faint grey-on-grey print (a page mark read as nothing); on the stretched
+    /// crop it reads more of every tier. Nil when the crop is not grey or holds no contrast to stretch.
+    func contrastStretchedWithPaper() -> (stretched: Raster, paper: UInt32)? {
         guard depth == 8, pixGetColormap(pix) == nil else { return nil }
-        var ink: UInt32 = 0, paper: UInt32 = 255
-        guard pixGetRankValue(pix, 1, 0.01, &ink) == 0, pixGetRankValue(pix, 1, 0.99, &paper) == 0, paper > ink + 20 else { return nil }
-        return wrap(pixGammaTRC(nil, pix, 1.0, Int32(ink), Int32(paper)))
+        var histogram = pixGetGrayHistogram(pix, 1)
+        defer { numaDestroy(&histogram) }
+        guard let histogram, let ink = Self.rankValue(histogram, 0.01), let paper = Self.rankValue(histogram, 0.99), paper > ink + 20 else { return nil }
+        var levels = numaGammaTRC(1.0, Int32(ink), Int32(paper))
+        defer { numaDestroy(&levels) }
+        // The stretched crop's histogram: each grey level's pixels moved to the level the stretch maps it to.
+        var stretchedHistogram = numaMakeConstant(0, 256)
+        defer { numaDestroy(&stretchedHistogram) }
+        guard let map = levels, let mapped = stretchedHistogram else { return nil }
+        for level in Int32(0)..<256 {
+            var count: Float = 0, to: Int32 = 0, sum: Float = 0
+            numaGetFValue(histogram, level, &count)
+            numaGetIValue(map, level, &to)
+            numaGetFValue(mapped, to, &sum)
+            numaSetValue(mapped, to, sum + count)
+        }
+        guard let margin = Self.rankValue(mapped, 0.9), let stretched = wrap(pixGammaTRC(nil, pix, 1.0, Int32(ink), Int32(paper))) else { return nil }
+        return (stretched, margin)
+    }
+
+    /// The grey level at `rank` of a histogram, rounded as `pixGetRankValue` rounds it.
+    private static func rankValue(_ histogram: UnsafeMutablePointer<NUMA>, _ rank: Float) -> UInt32? {
+        var value: Float = 0
+        guard numaHistogramGetValFromRank(histogram, rank, &value) == 0 else { return nil }
+        return UInt32(max(0, lept_roundftoi(value)))
     }
 
     func scaled(_ factor: Double) -> Raster? { wrap(pixScale(pix, Float(factor), Float(factor))) }
@@ -115,10 +138,10 @@ final class Raster {
 
     /// A copy with a margin of the crop's own paper colour (Tesseract reads a tight crop poorly, and a
     /// pure-white margin around grey paper would make it threshold the paper as ink).
-    func bordered(_ n: Int) -> Raster? {
+    func bordered(_ n: Int, paper known: UInt32? = nil) -> Raster? {
         if depth == 1 { return wrap(pixAddBorder(pix, Int32(n), 0)) }
         var paper: UInt32 = 255
-        if pixGetRankValue(pix, 1, 0.9, &paper) != 0 { paper = 255 }
+        if let known { paper = known } else if pixGetRankValue(pix, 1, 0.9, &paper) != 0 { paper = 255 }
         return wrap(pixAddBorder(pix, Int32(n), paper))
     }
 

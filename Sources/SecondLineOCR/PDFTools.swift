@@ -45,6 +45,7 @@ enum PDFTools {
             if result.errorText.localizedCaseInsensitiveContains("password") { throw OCRError.encryptedPDF(file: path) }
             throw OCRError.brokenPDF(file: path, page: pageIndex + 1, detail: firstLine(result.errorText, fallback: "rendering failed"))
         }
+        if let page = PageImage(graymap: result.output) { return page }
         do {
             return try PageImage(data: result.output)
         } catch {
