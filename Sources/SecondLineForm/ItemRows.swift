@@ -536,7 +536,10 @@ extension PageReader {
             notes.append("unit read as '\(unitName)'\(confirmation): \(CodeFieldResolver.describeSubstitutions(read: unitName, as: unit.name)), a known OCR confusion; the only unit that close is '\(unit.name)' (\(unit.code))")
             // The value halves agree; compare the texts with the unit repaired so that record() sees two agreeing readings.
             let repaired = "\(value)\(unit.name)"
-            checked = ReadText(words: [ReadWord(text: repaired, box: union(primary.words.map(\.box)) ?? primary.box, confidence: primary.minConfidence)], box: primary.box)
+            // The number and the unit as two words: the number's confidence is its digits' own.
+            let box = union(primary.words.map(\.box)) ?? primary.box
+            checked = ReadText(words: [ReadWord(text: "\(value)", box: box, confidence: Self.digitConfidence(primary.words) ?? primary.minConfidence),
+                                       ReadWord(text: unit.name, box: box, confidence: primary.minConfidence)], box: primary.box)
             checked.alternative = repaired
             checked.tieBreakRects = primary.tieBreakRects
             checked.tieBreakSettings = primary.tieBreakSettings

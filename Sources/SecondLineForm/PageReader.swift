@@ -603,14 +603,22 @@ final class PageReader {
     /// A number two networks read alike where one was unsure of it (lowest word below `policy.minimumWord`:
     /// 486.4 for 489.4, chi_sim 0.29, HanS 0.82) is read by the Traditional model as well: its reading when it
     /// names other digits; nil when it names the same digits (points and commas aside), or none.
+    /// Only the words that hold digits count: a quantity's unit read unsure (干 at 0.47) says nothing of them.
     func numberReadOtherwise(_ read: ReadText) -> String? {
-        guard !read.tieBreakRects.isEmpty, min(read.minConfidence, read.alternativeMinConfidence ?? 1) < policy.minimumWord else { return nil }
+        let unsure = min(Self.digitConfidence(read.words) ?? read.minConfidence,
+                         Self.digitConfidence(read.alternativeWords) ?? read.alternativeMinConfidence ?? 1)
+        guard !read.tieBreakRects.isEmpty, unsure < policy.minimumWord else { return nil }
         let third = FieldParser.normalize(joinLines(read.tieBreakRects.map { recognizer.read($0, .traditionalLine).text }))
         // Digits only: the models set stray points and commas beside a number differently.
         let digits = { (t: String) in String(t.filter(\.isASCIIDigit)) }
         let named = digits(third)
         guard !named.isEmpty, named != digits(FieldParser.normalize(read.text)) else { return nil }
         return third
+    }
+
+    /// The lowest confidence of the words that hold digits; nil when none does.
+    static func digitConfidence(_ words: [ReadWord]) -> Double? {
+        words.filter { $0.text.contains(where: \.isASCIIDigit) }.map(\.confidence).min()
     }
 
     /// The Traditional model's reading of `rects`, as scanned or enlarged 1.5× (other pixels: it often

@@ -12,6 +12,17 @@ struct ItemRepairTests {
     /// A value read confidently as printed.
     static func read(_ text: String) -> Reading { Reading(value: d(text), texts: [text]) }
 
+    @Test("a number is as sure as the words holding its digits: a quantity's unit read unsure (干 at 0.47) does not count")
+    func digitConfidence() {
+        let box = PixelBox(x: 0, y: 0, width: 10, height: 10)
+        let quantity = [ReadWord(text: "2809.16", box: box, confidence: 0.93), ReadWord(text: "干", box: box, confidence: 0.47),
+                        ReadWord(text: "克", box: box, confidence: 0.92)]
+        #expect(PageReader.digitConfidence(quantity) == 0.93)
+        // Digits read in one word with the unit carry that word's confidence.
+        #expect(PageReader.digitConfidence([ReadWord(text: "2809.16干克", box: box, confidence: 0.47)]) == 0.47)
+        #expect(PageReader.digitConfidence([ReadWord(text: "千克", box: box, confidence: 0.9)]) == nil)
+    }
+
     @Test("three values that agree exactly are confirmed")
     func confirmed() {
         let outcome = ItemRepairs.checkPrice(quantity: Self.read("1147.42"),
