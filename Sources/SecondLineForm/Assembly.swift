@@ -66,6 +66,14 @@ extension FormReader {
             for key in page.values.keys where !paths.contains(key) { paths.append(key) }
             for g in page.gaps where !paths.contains(g.field) { paths.append(g.field) }
         }
+        // In the order the form prints them (a party's parts by name): the same input lists its gaps and
+        // findings alike on every run.
+        if let formType = ordered.first?.formType {
+            let keys = layout.fieldKeys(for: formType)
+            let rank = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            func place(_ path: String) -> (Int, String) { (rank[path] ?? rank[String(path.prefix { $0 != "." })] ?? keys.count, path) }
+            paths.sort { place($0) < place($1) }
+        }
         func pageName(_ page: PageReading) -> String { page.pageNumber.map { "page \($0)" } ?? "a page without a readable page number" }
         for path in paths {
             let read = ordered.compactMap { page in page.values[path].map { (page, $0) } }
