@@ -177,10 +177,11 @@ public final class FormReader {
         return (source, .success(reading))
     }
 
-    /// Finds the grid as the page lies, else turned upside down or sideways.
+    /// Finds the grid as the page lies, else turned upside down or sideways; a page wider than high holds
+    /// the upright form turned a quarter, so the sideways turns are tried first there.
     func register(_ gray: Raster, dpi: Int) -> (Raster, Raster, GridRegistration, Int)? {
         let locator = GridLocator(layout: layout)
-        for turns in [0, 2, 1, 3] {
+        for turns in gray.width > gray.height ? [1, 3, 0, 2] : [0, 2, 1, 3] {
             guard var page = turns == 0 ? gray : gray.rotatedOrth(quarterTurns: turns) else { continue }
             if turns % 2 == 1, let skew = page.binarized()?.skewDegrees(), abs(skew) >= 0.1, let straight = page.rotated(degrees: skew) {
                 page = straight

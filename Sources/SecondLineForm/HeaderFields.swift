@@ -707,8 +707,15 @@ extension PageReader {
     func readDeclarantField(_ f: LineField, rect: PixelBox, into page: inout PageReading) {
         switch f.field {
         case "declaringUnit":
-            let first = recognizer.read(rect, .chineseLine)
-            guard let start = valueStart(first.words, label: f.label) else {
+            // Where the value begins, from a reading of the label and a little more (a third of the line's
+            // reading time; the value is read on its own below); from the whole line where that crop does
+            // not show the label's colon clear of its right edge.
+            let character = layout.valueFontMm * mm
+            let labelRect = PixelBox(x: rect.x, y: rect.y, width: min(rect.width, Int(Double(f.label.count + 3) * 1.2 * character)), height: rect.height)
+            var start = valueStart(recognizer.read(labelRect, .chineseLine).words, label: f.label)
+            if let x = start, Double(x) > Double(labelRect.x + labelRect.width) - 1.5 * character { start = nil }
+            if start == nil { start = valueStart(recognizer.read(rect, .chineseLine).words, label: f.label) }
+            guard let start else {
                 page.gaps.append(gap("declaringUnit.name", FieldProblem(.blank, "no declaring unit is printed"), box: rect, text: nil))
                 page.gaps.append(gap("declaringUnit.uscc", FieldProblem(.blank, "no unified social credit code is printed"), box: rect, text: nil))
                 return

@@ -489,15 +489,22 @@ final class PageReader {
     }
 
     /// On a later page of a declaration: `read` is checked by what two readings agreed on for `field` on an
-    /// earlier page, when `value` (this page's reading of it) says the same. The header is one print
-    /// repeated on every page, so that agreement is the second opinion and no second reading is made here;
-    /// a reading that says anything else gets its own. False when there is no such agreement.
+    /// earlier page, when `value` (this page's reading of it) says the same, sure of every word. The header
+    /// is one print repeated on every page, so that agreement is the second opinion and no second reading
+    /// is made here; a reading that says anything else, or is unsure of a word (海晨 with 晨 at 0.00, where
+    /// 晟 is printed), gets its own: each page's own doubt is what catches a misreading two networks shared
+    /// on an earlier page. False when there is no such agreement.
     func checkByEarlierPage(_ read: inout ReadText, field: String?, value: String) -> Bool {
-        guard let field, let earlier = agreedOnEarlierPages[field], Self.agree(value, earlier.text) else { return false }
+        guard let field, let earlier = agreedOnEarlierPages[field], Self.saysSurely(read, value: value, as: earlier, policy: policy) else { return false }
         read.alternative = earlier.text
         read.alternativeMinConfidence = 1
         read.alternativeFromPage = earlier.page
         return true
+    }
+
+    /// Whether `read` (its value `value`) says what was agreed on an earlier page, sure of every word.
+    static func saysSurely(_ read: ReadText, value: String, as earlier: EarlierValue, policy: ConfidencePolicy) -> Bool {
+        read.minConfidence >= policy.minimumWord && agree(value, earlier.text)
     }
 
     /// What an agreement of `read` with its alternative rests on, for the evidence.

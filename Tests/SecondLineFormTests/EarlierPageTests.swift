@@ -6,6 +6,23 @@ import SecondLineOCR
 
 @Suite("Header values a later page reads as an earlier page agreed")
 struct EarlierPageTests {
+    @Test("only a reading sure of every word that says the earlier agreement is checked by it")
+    func sureReadingOnly() {
+        let box = PixelBox(x: 0, y: 0, width: 10, height: 10)
+        let earlier = PageReader.EarlierValue(text: "苏州 海 晨报 关 有 限 公 司", page: 1)
+        let policy = ConfidencePolicy()
+        func reading(_ words: [(String, Double)]) -> ReadText {
+            ReadText(words: words.map { ReadWord(text: $0.0, box: box, confidence: $0.1) }, box: box)
+        }
+        let sure = reading([("苏州", 0.97), ("海", 0.9), ("晨", 0.8), ("报关有限公司", 0.89)])
+        #expect(PageReader.saysSurely(sure, value: sure.text, as: earlier, policy: policy))
+        // Unsure of the very character two networks may have shared a misreading of (晨 for 晟): read again here.
+        let unsure = reading([("苏州", 0.97), ("海", 0.9), ("晨", 0.0), ("报关有限公司", 0.89)])
+        #expect(!PageReader.saysSurely(unsure, value: unsure.text, as: earlier, policy: policy))
+        let other = reading([("苏州", 0.97), ("海", 0.9), ("晟", 0.9), ("报关有限公司", 0.89)])
+        #expect(!PageReader.saysSurely(other, value: other.text, as: earlier, policy: policy))
+    }
+
     @Test("a later page's first reading that says what two readings agreed on page 1 is checked by that agreement, and is right")
     func checkedByEarlierPage() throws {
         let stem = "light-export-4p-111"
