@@ -40,6 +40,16 @@ struct ReadText: Sendable, Hashable {
     /// The ink holds a separator bar this reading did not read as one (`SeparatorBars.barsUnread`).
     var separatorUnread = false
     var text: String { words.map(\.text).joined(separator: " ") }
+
+    /// Makes `text` (read as `words`; lowest word confidence `lowestConfidence`, else theirs) the alternative
+    /// reading, with nothing kept of the one it replaces.
+    mutating func replaceAlternative(_ text: String, words: [ReadWord], lowestConfidence: Double? = nil) {
+        alternative = text
+        alternativeWords = words
+        alternativeMinConfidence = lowestConfidence ?? words.map(\.confidence).min()
+        alternativeFromPage = nil
+    }
+
     /// Mean word confidence in [0, 1]; 0 when nothing was read.
     var confidence: Double { words.isEmpty ? 0 : words.map(\.confidence).reduce(0, +) / Double(words.count) }
     var minConfidence: Double { words.map(\.confidence).min() ?? 0 }

@@ -109,7 +109,6 @@ public final class FormReader {
                   agreedEarlier: [String: PageReader.EarlierValue] = [:], earlierCells: inout [String: [EarlierCell]]) -> (SourcePage, PageOutcome) {
         var source = SourcePage(file: file, index: index, pageNumber: nil, rotation: 0, skewDegrees: 0, dpi: loaded.dpi)
         var clock = StageClock()
-        func stage(_ name: String) { clock.lap(name) }
         let normalized: NormalizedPage
         do { normalized = try Self.normalizer.normalize(loaded, using: nil) } catch {
             return (source, .failure("the page could not be prepared for reading (\(error))"))
@@ -126,9 +125,9 @@ public final class FormReader {
         var located: (turns: Int, reader: PageReader, formType: FormType)? = nil
         var firstTitle: String? = nil
         var foundGrid = false
-        stage("normalize")
+        clock.lap("normalize")
         var candidate = register(gray, dpi: dpi)
-        stage("register")
+        clock.lap("register")
         for attempt in 0..<2 {
             if attempt == 1, let (page, _, _, turns) = candidate { candidate = registerFlipped(page, turns: turns, dpi: dpi) }
             guard let (page, binary, grid, turns) = candidate else { break }
@@ -148,9 +147,9 @@ public final class FormReader {
             let inkMap = clean.flatMap { $0.despeckled(size: max(4, Int(0.5 * grid.pixelsPerMm))) } ?? clean ?? binary
             let reader = PageReader(layout: layout, recognizer: recognizer, resolver: resolver, policy: policy,
                                     binary: inkMap, grid: grid, pageNumber: resultPage)
-            stage("prepare")
+            clock.lap("prepare")
             let (formType, titleText) = reader.readFormType()
-            stage("title")
+            clock.lap("title")
             if let formType {
                 located = (turns, reader, formType)
                 break
@@ -169,9 +168,9 @@ public final class FormReader {
         reader.agreedOnEarlierPages = agreedEarlier
         reader.earlierCells = earlierCells
         reader.readHeader(formType: formType, into: &reading)
-        stage("header")
+        clock.lap("header")
         if options.readItems { reader.readItems(formType: formType, into: &reading) }
-        stage("items")
+        clock.lap("items")
         earlierCells = reader.earlierCells
         source.pageNumber = reading.pageNumber
         return (source, .success(reading))

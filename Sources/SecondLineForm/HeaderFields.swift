@@ -466,7 +466,8 @@ extension PageReader {
             return
         }
         page.values[field] = .string(code)
-        page.evidence[field] = FieldEvidence(text: code, confidence: distance == 0 ? 0.995 : 0.98, page: pageNumber,
+        // Below `agreedConfidence` when the readings differ: a later page is not checked by it (`checkByEarlierPage`).
+        page.evidence[field] = FieldEvidence(text: code, confidence: distance == 0 ? 0.995 : 0.97, page: pageNumber,
                                              box: union(read.words.map(\.box)) ?? read.box,
                                              notes: ["check character verified", distance == 0 ? Self.agreementNote(read) : "second reading within \(distance) characters"])
     }
@@ -712,7 +713,9 @@ extension PageReader {
             // not show the label's colon clear of its right edge.
             let character = layout.valueFontMm * mm
             let labelRect = PixelBox(x: rect.x, y: rect.y, width: min(rect.width, Int(Double(f.label.count + 3) * 1.2 * character)), height: rect.height)
-            var start = valueStart(recognizer.read(labelRect, .chineseLine).words, label: f.label)
+            let label = recognizer.read(labelRect, .chineseLine).words
+            // Only the label's colon places the value in this crop (a bracket or a Latin letter may be a cut character).
+            var start = label.contains { $0.text.contains(where: Self.isColon) } ? valueStart(label, label: f.label) : nil
             if let x = start, Double(x) > Double(labelRect.x + labelRect.width) - 1.5 * character { start = nil }
             if start == nil { start = valueStart(recognizer.read(rect, .chineseLine).words, label: f.label) }
             guard let start else {

@@ -494,8 +494,7 @@ extension PageReader {
             parsed = second
             text = FieldParser.compact(other)
             primary = ReadText(words: [ReadWord(text: other, box: union(read.words.map(\.box)) ?? read.box, confidence: read.alternativeMinConfidence ?? 0)], box: read.box)
-            primary.alternative = read.text
-            primary.alternativeMinConfidence = read.minConfidence
+            primary.replaceAlternative(read.text, words: read.words, lowestConfidence: read.minConfidence)
             primary.tieBreakRects = read.tieBreakRects
             primary.tieBreakSettings = read.tieBreakSettings
         }
@@ -540,7 +539,9 @@ extension PageReader {
             let box = union(primary.words.map(\.box)) ?? primary.box
             checked = ReadText(words: [ReadWord(text: "\(value)", box: box, confidence: Self.digitConfidence(primary.words) ?? primary.minConfidence),
                                        ReadWord(text: unit.name, box: box, confidence: primary.minConfidence)], box: primary.box)
+            // The second reading, repaired alike; its words are the second network's (its digits' confidence).
             checked.alternative = repaired
+            checked.alternativeWords = primary.alternativeWords
             checked.tieBreakRects = primary.tieBreakRects
             checked.tieBreakSettings = primary.tieBreakSettings
         }
@@ -557,8 +558,7 @@ extension PageReader {
             // two networks agree.
             if let third = confidentTraditionalReading([rect]), asQuantity(third.text) == asQuantity(checked.text) {
                 notes.append("the second network read '\(FieldParser.normalize(other))'; a third (chi_tra) reads '\(FieldParser.compact(third.text))', as the first")
-                checked.alternative = third.text
-                checked.alternativeMinConfidence = third.lowestConfidence
+                checked.replaceAlternative(third.text, words: [], lowestConfidence: third.lowestConfidence)
                 confirmedByThird = true
             }
         }

@@ -322,17 +322,19 @@ final class PageReader {
         }
         if settings.model == .chinese && settings.whitelist == nil {
             let words = first.words.filter { $0.box.x + $0.box.width / 2 >= start }
+            let value = words.map(\.text).joined()
             var read = ReadText(words: words, box: rest)
-            if !checkByEarlierPage(&read, field: field, value: words.map(\.text).joined()) {
+            if !checkByEarlierPage(&read, field: field, value: value) {
                 attachOpinion(&read, rects: [rest], settings: settings)
             }
-            return (read, words.map(\.text).joined())
+            return (read, value)
         }
         var second = recognizer.read(rest, settings)
         let firstWords = words(after: start, in: first.words)
         let firstPass = firstWords.map(\.text).joined()
-        if settings.model == .latin, !firstPass.isEmpty,
-           Self.agree(FieldParser.parenthesized(second.text) ?? second.text, FieldParser.parenthesized(firstPass) ?? firstPass) {
+        let firstValue = FieldParser.parenthesized(firstPass) ?? firstPass
+        let secondValue = FieldParser.parenthesized(second.text) ?? second.text
+        if settings.model == .latin, !firstPass.isEmpty, Self.agree(secondValue, firstValue) {
             // The Chinese model's reading of the whole line is another network's reading of the value:
             // when it agrees it is the second opinion, at no extra read. When it does not, the value is read
             // on its own (the label beside it can disturb the line's reading).
@@ -340,18 +342,17 @@ final class PageReader {
             second.alternativeMinConfidence = firstWords.map(\.confidence).min()
             second.tieBreakRects = [rest]
             second.tieBreakSettings = thirdSettings(settings)
-        } else if !checkByEarlierPage(&second, field: field, value: FieldParser.parenthesized(second.text) ?? second.text) {
+        } else if !firstPass.isEmpty || !checkByEarlierPage(&second, field: field, value: secondValue) {
+            // The whole line's reading, where it reads the value otherwise, is this page's own doubt: the
+            // value gets its second reading here, whatever an earlier page agreed on.
             attachOpinion(&second, rects: [rest], settings: settings)
         }
         // The first reading saw the whole line: if it read the value differently, the crop may have cut
         // a character off; no reading of the same crop can settle that.
-        let firstValue = FieldParser.parenthesized(firstPass) ?? firstPass
-        let secondValue = FieldParser.parenthesized(second.text) ?? second.text
         if !firstValue.isEmpty, !Self.agree(secondValue, firstValue),
            CodeFieldResolver.distance(FieldParser.compact(secondValue), FieldParser.compact(firstValue)) <= 2,
            FieldParser.compact(firstValue).count > FieldParser.compact(secondValue).count {
-            second.alternative = firstPass
-            second.alternativeFromPage = nil
+            second.replaceAlternative(firstPass, words: firstWords)
             second.tieBreakSettings = nil
         }
         return (second, second.text)

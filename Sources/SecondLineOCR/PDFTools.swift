@@ -37,7 +37,7 @@ enum PDFTools {
         return headers
     }
 
-    /// Renders one page as 8-bit gray at `dpi` (PGM on stdout, decoded by Leptonica).
+    /// Renders one page as 8-bit gray at `dpi` (PGM on stdout, decoded by `PageImage(graymap:)`).
     static func rasterize(path: String, pageIndex: Int, dpi: Int) throws -> PageImage {
         let page = String(pageIndex + 1)
         let result = try run("pdftoppm", ["-r", String(dpi), "-f", page, "-l", page, "-gray", path])

@@ -60,6 +60,7 @@ public final class PageImage {
     /// instead of Leptonica's pixel-by-pixel PNM reader (a rendered A4 page: 75 ms there). Nil when the data
     /// is not such a PGM.
     public convenience init?(graymap data: Data) {
+        _ = Leptonica.quiet
         let parsed: UnsafeMutablePointer<PIX>? = data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             // Header: P5, width, height, maxval, separated by whitespace; comments run from # to the line's end.
@@ -73,7 +74,9 @@ public final class PageImage {
                     } else { break }
                 }
                 var value = 0, digits = 0
-                while position < bytes.count, (48...57).contains(bytes[position]), digits < 9 {
+                while position < bytes.count, (48...57).contains(bytes[position]) {
+                    // Nine digits at most: a larger number is no page size this reader takes.
+                    guard digits < 9 else { return nil }
                     value = value * 10 + Int(bytes[position] - 48)
                     position += 1
                     digits += 1
@@ -82,7 +85,7 @@ public final class PageImage {
             }
             guard bytes.count > 2, bytes[0] == UInt8(ascii: "P"), bytes[1] == UInt8(ascii: "5"),
                   let width = number(), let height = number(), let maxval = number(), maxval == 255,
-                  width > 0, height > 0, position < bytes.count else { return nil }
+                  width > 0, height > 0, position < bytes.count, [9, 10, 13, 32].contains(bytes[position]) else { return nil }
             let start = position + 1  // one whitespace character ends the header
             guard bytes.count - start >= width * height, let source = raw.baseAddress,
                   let pix = pixCreate(Int32(width), Int32(height), 8) else { return nil }

@@ -362,18 +362,16 @@ struct AssemblyTests {
         #expect(!result.gaps.contains { $0.field == "items" })
     }
 
-    @Test("header values the pages disagree on are listed in the order the form prints them, run after run")
+    @Test("header values the pages disagree on are listed in the order the form prints them, not a dictionary's (which differs from run to run)")
     func conflictsInFormOrder() {
         let fields = ["declarantName", "endUser.name", "customsNumber", "domesticParty.uscc", "preEntryNumber", "contractNumber"]
         let first = Dictionary(uniqueKeysWithValues: fields.map { ($0, "A\($0.count)") })
         let second = Dictionary(uniqueKeysWithValues: fields.map { ($0, "B\($0.count)") })
         let pages = [Self.page(1, of: 2, items: 1...2, header: first), Self.page(2, of: 2, items: 3...4, header: second)]
         let expected = ["preEntryNumber", "customsNumber", "domesticParty.uscc", "endUser.name", "contractNumber", "declarantName"]
-        for _ in 0..<3 {
-            let result = reader.assemble(pages, rejections: [])
-            #expect(result.gaps.filter { $0.reason == .inconsistent }.map(\.field) == expected)
-            #expect(result.findings.filter { $0.rule == "XF-PAGES" }.flatMap(\.fields) == expected)
-        }
+        let result = reader.assemble(pages, rejections: [])
+        #expect(result.gaps.filter { $0.reason == .inconsistent }.map(\.field) == expected)
+        #expect(result.findings.filter { $0.rule == "XF-PAGES" }.flatMap(\.fields) == expected)
     }
 
     @Test("a page whose page mark is unreadable is placed by its item numbers")

@@ -34,10 +34,15 @@ struct GraymapTests {
         "P6\n2 2\n255\n",  // colour
         "P5\n2 2\n255\n",  // no pixels
         "P5\n2\n",  // no height
+        "P5\n2 2\n255\n\u{1}\u{2}\u{3}",  // one pixel short
+        "P5\n1234567890 1\n255\n",  // a width of ten digits
+        "P5\n2 2\n255x",  // the header not ended by whitespace
     ])
     func refused(text: String) {
         var data = Data(text.utf8)
-        if text.hasPrefix("P5\n2 2\n65535") || text.hasPrefix("P6") { data.append(contentsOf: [UInt8](repeating: 9, count: 24)) }
+        if text.hasPrefix("P5\n2 2\n65535") || text.hasPrefix("P6") || text.hasPrefix("P5\n2 2\n255x") || text.hasPrefix("P5\n1234567890") {
+            data.append(contentsOf: [UInt8](repeating: 9, count: 24))
+        }
         #expect(PageImage(graymap: data) == nil)
     }
 }
