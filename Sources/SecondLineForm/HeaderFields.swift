@@ -762,7 +762,7 @@ extension PageReader {
             let x0 = max(rect.x, bx - Int(0.5 * mm))
             let codeRect = PixelBox(x: x0, y: rect.y, width: rect.x + rect.width - x0, height: rect.height)
             let read = recognizer.read(codeRect, ReadSettings(model: .latin, whitelist: Self.usccWhitelist, singleLine: true))
-            let code = FieldParser.parenthesized(read.text) ?? FieldParser.compact(read.text)
+            let code = FieldParser.codeInBrackets(read.text)
             switch FieldParser.uscc(code) {
             case .success(let v):
                 var checked = read

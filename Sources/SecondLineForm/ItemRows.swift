@@ -611,7 +611,7 @@ extension PageReader {
             return
         }
         var codeRead = code.map { recognizer.read($0, ReadSettings(model: .latin, whitelist: "()0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", singleLine: true)) }
-        let codeText = codeRead.map { FieldParser.parenthesized($0.text) ?? FieldParser.compact($0.text) }
+        let codeText = codeRead.map { FieldParser.codeInBrackets($0.text) }
         var nameRead = name.map { box in
             let lines = nameLines.map { recognizer.read($0, .chineseLine) }
             return ReadText(words: lines.flatMap(\.words), box: box)

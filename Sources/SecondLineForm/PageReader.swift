@@ -44,8 +44,8 @@ struct ConfidencePolicy: Sendable {
     var minimumAgreeing: Double = 0.3
     /// Two Chinese readings that agree, where one had less than this in a word, are a gap when the
     /// Traditional model names another character there with `minimumVote` (a common misreading shared
-    /// by two networks).
-    var minimumEach: Double = 0.1
+    /// by two networks: 海晨 for 海晟, HanS 0.13 on 晨).
+    var minimumEach: Double = 0.2
     /// The Traditional model's vote between two readings counts with at least this confidence in the
     /// character it names (it named a common misreading, 侈 for 鑫, at 0.13).
     var minimumVote: Double = 0.4
