@@ -117,8 +117,8 @@ extension PageReader {
             } else {
                 combined.alternative = latinJoined
             }
-        } else if !checkByEarlierPage(&combined, field: field, value: text) {
-            attachOpinion(&combined, rects: rects, settings: primary)
+        } else {
+            attachOpinion(&combined, rects: rects, settings: primary, unlessEarlierPageAgrees: field, value: text)
         }
         if combined.words.isEmpty {
             page.gaps.append(gap(field, FieldProblem(.unreadable, "ink is present but no text could be read"), box: combined.box, text: nil))
@@ -432,9 +432,7 @@ extension PageReader {
             page.gaps.append(gap(field + ".name", FieldProblem(.unreadable, "read as '\(FieldParser.normalize(text))' but \(missed)"), box: combined.box, text: text))
             return
         }
-        if !checkByEarlierPage(&combined, field: field + ".name", value: text) {
-            attachOpinion(&combined, rects: valueRects, settings: .chineseLine)
-        }
+        attachOpinion(&combined, rects: valueRects, settings: .chineseLine, unlessEarlierPageAgrees: field + ".name", value: text)
         recordName(field + ".name", read: combined, text: text, into: &page)
     }
 
@@ -750,9 +748,7 @@ extension PageReader {
             if let x0 = nameWords.first?.box.x {
                 let x1 = bracketX ?? (rect.x + rect.width)
                 let nameRect = PixelBox(x: max(rect.x, x0 - Int(0.6 * mm)), y: rect.y, width: max(1, x1 - x0 + Int(0.6 * mm)), height: rect.height)
-                if !checkByEarlierPage(&nameRead, field: "declaringUnit.name", value: nameText) {
-                    attachOpinion(&nameRead, rects: [nameRect], settings: .chineseLine)
-                }
+                attachOpinion(&nameRead, rects: [nameRect], settings: .chineseLine, unlessEarlierPageAgrees: "declaringUnit.name", value: nameText)
             }
             recordName("declaringUnit.name", read: nameRead, text: nameText, into: &page)
             guard let bx = bracketX else {

@@ -324,9 +324,7 @@ final class PageReader {
             let words = first.words.filter { $0.box.x + $0.box.width / 2 >= start }
             let value = words.map(\.text).joined()
             var read = ReadText(words: words, box: rest)
-            if !checkByEarlierPage(&read, field: field, value: value) {
-                attachOpinion(&read, rects: [rest], settings: settings)
-            }
+            attachOpinion(&read, rects: [rest], settings: settings, unlessEarlierPageAgrees: field, value: value)
             return (read, value)
         }
         var second = recognizer.read(rest, settings)
@@ -342,10 +340,10 @@ final class PageReader {
             second.alternativeMinConfidence = firstWords.map(\.confidence).min()
             second.tieBreakRects = [rest]
             second.tieBreakSettings = thirdSettings(settings)
-        } else if !firstPass.isEmpty || !checkByEarlierPage(&second, field: field, value: secondValue) {
+        } else {
             // The whole line's reading, where it reads the value otherwise, is this page's own doubt: the
             // value gets its second reading here, whatever an earlier page agreed on.
-            attachOpinion(&second, rects: [rest], settings: settings)
+            attachOpinion(&second, rects: [rest], settings: settings, unlessEarlierPageAgrees: firstPass.isEmpty ? field : nil, value: secondValue)
         }
         // The first reading saw the whole line: if it read the value differently, the crop may have cut
         // a character off; no reading of the same crop can settle that.
@@ -497,10 +495,14 @@ final class PageReader {
     /// on an earlier page. False when there is no such agreement.
     func checkByEarlierPage(_ read: inout ReadText, field: String?, value: String) -> Bool {
         guard let field, let earlier = agreedOnEarlierPages[field], Self.saysSurely(read, value: value, as: earlier, policy: policy) else { return false }
-        read.alternative = earlier.text
-        read.alternativeMinConfidence = 1
+        read.replaceAlternative(earlier.text, words: [], lowestConfidence: 1)
         read.alternativeFromPage = earlier.page
         return true
+    }
+
+    /// `attachOpinion`, unless `read` (its value `value`) is checked by an earlier page's agreement on `field`.
+    func attachOpinion(_ read: inout ReadText, rects: [PixelBox], settings: ReadSettings, unlessEarlierPageAgrees field: String?, value: String) {
+        if !checkByEarlierPage(&read, field: field, value: value) { attachOpinion(&read, rects: rects, settings: settings) }
     }
 
     /// Whether `read` (its value `value`) says what was agreed on an earlier page, sure of every word.

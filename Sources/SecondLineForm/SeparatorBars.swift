@@ -12,7 +12,19 @@ enum SeparatorBars {
     /// Digits and capitals of cap height whose ink is one component: the measure of a letter's height.
     private static let reference: Set<Character> = Set("023456789ABCDEFGHKLMNPRSTUVWXYZ")
 
-    private struct Symbol { var word: Int; var text: String; var box: PixelBox; var character: Character? { text.count == 1 ? text.first : nil } }
+    private struct Symbol {
+        var word: Int; var text: String; var box: PixelBox
+        var character: Character? { text.count == 1 ? text.first : nil }
+        var isBarLike: Bool { SeparatorBars.isBarLike(text) }
+    }
+
+    /// A single character a model may read for a separator bar.
+    private static func isBarLike(_ text: String) -> Bool { text.count == 1 && text.first.map(barLike.contains) == true }
+
+    /// Whether the model placed each of the word's characters (`measure` and `resolve` need every box).
+    private static func hasCharacterBoxes(_ word: ReadWord) -> Bool {
+        !word.symbols.isEmpty && word.symbols.map(\.text).joined() == word.text
+    }
 
     /// The words' characters, each with the ink components it owns and the components no character's box
     /// reaches, and the height of the line's digits and capitals. Nil when a word has no character boxes or
@@ -20,7 +32,7 @@ enum SeparatorBars {
     private static func measure(_ words: [ReadWord], ink: [PixelBox]) -> (symbols: [Symbol], owned: [[PixelBox]], unowned: [PixelBox], letterHeight: Double)? {
         var symbols: [Symbol] = []
         for (index, word) in words.enumerated() {
-            guard !word.symbols.isEmpty, word.symbols.map(\.text).joined() == word.text else { return nil }
+            guard hasCharacterBoxes(word) else { return nil }
             symbols += word.symbols.map { Symbol(word: index, text: $0.text, box: $0.box) }
         }
         // Each ink component belongs to the character whose box matches its extent best, on its line: the
@@ -65,9 +77,8 @@ enum SeparatorBars {
     /// something else, the line has no digit or capital to measure by, or a bar was read as nothing).
     /// Words left empty are dropped. `ink`: the boxes of the ink components of the read rectangle.
     static func resolve(_ words: [ReadWord], ink: [PixelBox]) -> [ReadWord]? {
-        let isBarLike = { (s: Symbol) in s.character.map { barLike.contains($0) } ?? false }
-        guard words.allSatisfy({ !$0.symbols.isEmpty && $0.symbols.map(\.text).joined() == $0.text }) else { return nil }
-        guard words.contains(where: { $0.symbols.contains { $0.text.count == 1 && barLike.contains($0.text.first!) } }) else { return words }
+        guard words.allSatisfy(hasCharacterBoxes) else { return nil }
+        guard words.contains(where: { $0.symbols.contains { isBarLike($0.text) } }) else { return words }
         guard let (symbols, owned, unowned, letterHeight) = measure(words, ink: ink) else { return nil }
         func isBar(_ c: PixelBox) -> Bool { Self.isBar(c, letterHeight: letterHeight) }
         func isLetter(_ c: PixelBox) -> Bool { Double(c.height) >= 0.6 * letterHeight && Double(c.height) <= 1.15 * letterHeight }
@@ -76,7 +87,7 @@ enum SeparatorBars {
 
         // A bar in the box of a letter or digit was read as that character (a Chinese character's box may
         // hold a stroke as tall).
-        for i in symbols.indices where !isBarLike(symbols[i]) && owned[i].contains(where: isBar) {
+        for i in symbols.indices where !symbols[i].isBarLike && owned[i].contains(where: isBar) {
             guard let c = symbols[i].character, c.isHan else { return nil }
         }
         var keep = Array(repeating: true, count: symbols.count)
@@ -84,12 +95,12 @@ enum SeparatorBars {
         var isSeparator = Array(repeating: false, count: symbols.count)
         // The model's box of a '|' may reach over pieces of the next Chinese character; a 1, l or I that
         // holds a bar holds nothing of letter height besides.
-        for i in symbols.indices where isBarLike(symbols[i]) && owned[i].filter(isBar).count == 1
+        for i in symbols.indices where symbols[i].isBarLike && owned[i].filter(isBar).count == 1
             && (symbols[i].text == "|" || !owned[i].contains(where: isLetter)) {
             isSeparator[i] = true
             replacement[i] = "|"
         }
-        for i in symbols.indices where isBarLike(symbols[i]) && !isSeparator[i] {
+        for i in symbols.indices where symbols[i].isBarLike && !isSeparator[i] {
             let character = symbols[i].character!
             // A separator that also holds other ink may hold this character's: it is no neighbour to drop beside.
             let neighbours = [i - 1, i + 1].filter { symbols.indices.contains($0) && isSeparator[$0] && owned[$0].count == 1 }
